@@ -1,0 +1,1 @@
+"""modbot: a self-hosted community moderation bot for Discord and Telegram."""

@@ -1,0 +1,253 @@
+"""The TOML configuration as pydantic models; every error names the file, the key and the fix."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.config_errors import ConfigError, describe
+from rules import RULE_TYPES
+from rules.base import Duration, Scope
+
+Language = Literal["en", "id"]
+SanctionName = Literal["none", "warn", "timeout", "kick", "ban"]
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_TIMEOUT = timedelta(days=28)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"must be a short id of lower-case letters, digits, '-' or '_' (got {value!r})"
+        )
+    return value
+
+
+class Localized(Strict):
+    """A text in every language the bot speaks."""
+
+    en: str = Field(min_length=1)
+    id: str = Field(min_length=1)
+
+    def __call__(self, language: str) -> str:
+        return self.id if language == "id" else self.en
+
+
+class Guideline(Strict):
+    """One of the community's written rules: what `/rules` shows and what members are told."""
+
+    id: str
+    title: Localized
+    text: Localized
+
+    _id = field_validator("id")(_slug)
+
+
+class OutcomeConfig(Strict):
+    delete: bool = False
+    sanction: SanctionName = "none"
+    duration: Duration | None = None
+    escalate: bool = False
+
+    @field_validator("duration")
+    @classmethod
+    def _range(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and not timedelta(seconds=30) <= value <= MAX_TIMEOUT:
+            raise ValueError(f"must be between 30s and 28d (got {value})")
+        return value
+
+
+class RuleConfig(Strict):
+    name: str
+    type: str
+    guideline: str
+    params: dict[str, Any] = {}
+    on_match: OutcomeConfig = OutcomeConfig(delete=True, sanction="warn")
+    scope: Scope = Scope()
+    shadow: bool = False
+
+    _name = field_validator("name")(_slug)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in RULE_TYPES:
+            raise ValueError(f"unknown rule type {value!r}; one of {', '.join(RULE_TYPES)}")
+        return value
+
+
+class BotConfig(Strict):
+    language: Language = "en"
+    dry_run: bool = False
+    excerpt_chars: int = Field(default=200, ge=0, le=4000)
+    max_scan_chars: int = Field(default=20_000, ge=100, le=1_000_000)
+
+
+class StorageConfig(Strict):
+    url: str = "sqlite+aiosqlite:///modbot.db"
+    url_env: str | None = None
+
+    def resolved_url(self) -> str:
+        """The database URL: from the environment variable when `url_env` names one."""
+        if self.url_env:
+            return os.environ[self.url_env]
+        return self.url
+
+
+class ModelConfig(Strict):
+    backend: Literal["none", "double"] = "none"
+    timeout: Duration = timedelta(seconds=2)
+    batch_size: int = Field(default=32, ge=1, le=1024)
+    batch_wait_ms: int = Field(default=10, ge=0, le=1000)
+    params: dict[str, Any] = {}
+
+
+class PlaygroundConfig(Strict):
+    community: str = "playground"
+    moderators: list[str] = ["mod"]
+    newcomers: list[str] = ["newbie"]
+
+
+class CommunityConfig(Strict):
+    """A community: one or more platform chats sharing guidelines, rules and case numbers."""
+
+    id: str
+    language: Language | None = None
+    platforms: dict[str, list[str]] = {}
+    disabled_rules: list[str] = []
+
+    _id = field_validator("id")(_slug)
+
+
+class Config(Strict):
+    bot: BotConfig = BotConfig()
+    storage: StorageConfig = StorageConfig()
+    model: ModelConfig = ModelConfig()
+    playground: PlaygroundConfig = PlaygroundConfig()
+    guidelines: list[Guideline] = []
+    rules: list[RuleConfig] = []
+    communities: list[CommunityConfig] = []
+
+    def community_for(self, platform: str, chat_id: str) -> CommunityConfig:
+        """The community a platform chat belongs to; unlisted chats form their own."""
+        for community in self.communities:
+            if chat_id in community.platforms.get(platform, ()):
+                return community
+        if platform == "playground":
+            return CommunityConfig(id=_community_id(chat_id))
+        return CommunityConfig(id=_community_id(f"{platform}-{chat_id}"))
+
+
+def _community_id(raw: str) -> str:
+    cleaned = re.sub(r"[^a-z0-9_-]+", "-", raw.lower()).strip("-_")[:64]
+    return cleaned or "default"
+
+
+DEFAULT_NAME = "config.example.toml (embedded default)"
+
+
+def default_config_text() -> str:
+    return (resources.files("bot") / "default_config.toml").read_text("utf-8")
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read and validate a config file (the embedded default when `path` is None)."""
+    if path is None:
+        return parse_config(default_config_text(), DEFAULT_NAME)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path), [("", "file not found; copy config.example.toml to start")]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            str(path), [("", f"cannot be read ({exc}); save it as UTF-8 text")]
+        ) from None
+    return parse_config(text, str(path))
+
+
+def parse_config(text: str, source: str) -> Config:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            source, [("", f"is not valid TOML: {exc}; fix the syntax there")]
+        ) from None
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(source, [describe(error) for error in exc.errors()]) from None
+    problems = _cross_check(config)
+    if problems:
+        raise ConfigError(source, problems)
+    return config
+
+
+def _cross_check(config: Config) -> list[tuple[str, str]]:
+    """What one model cannot see alone: references between sections and rule params."""
+    problems: list[tuple[str, str]] = []
+    guideline_ids = [g.id for g in config.guidelines]
+    for index, guideline in enumerate(config.guidelines):
+        if guideline_ids.index(guideline.id) != index:
+            problems.append(
+                (f"guidelines[{index}].id", f"{guideline.id!r} is used twice; ids must be unique")
+            )
+    names: set[str] = set()
+    for index, rule in enumerate(config.rules):
+        key = f"rules[{index}]"
+        if rule.name in names:
+            problems.append(
+                (f"{key}.name", f"{rule.name!r} is used twice; rule names must be unique")
+            )
+        names.add(rule.name)
+        if rule.guideline not in guideline_ids:
+            known = ", ".join(guideline_ids) or "none defined"
+            problems.append(
+                (
+                    f"{key}.guideline",
+                    f"unknown guideline {rule.guideline!r}; "
+                    f"add it to [[guidelines]] (known: {known})",
+                )
+            )
+        if rule.on_match.sanction == "timeout" and rule.on_match.duration is None:
+            problems.append(
+                (f"{key}.on_match.duration", "a timeout needs a duration, e.g. duration = '10m'")
+            )
+        if rule.on_match.duration is not None and rule.on_match.sanction != "timeout":
+            problems.append(
+                (
+                    f"{key}.on_match.duration",
+                    "only a timeout takes a duration; remove it or set sanction = 'timeout'",
+                )
+            )
+        try:
+            RULE_TYPES[rule.type].Params.model_validate(rule.params)
+        except ValidationError as exc:
+            for error in exc.errors():
+                where, why = describe(error)
+                problems.append((f"{key}.params" + ("." + where if where else ""), why))
+    for index, community in enumerate(config.communities):
+        for name in community.disabled_rules:
+            if name not in names:
+                problems.append((f"communities[{index}].disabled_rules", f"unknown rule {name!r}"))
+    if config.storage.url_env and config.storage.url_env not in os.environ:
+        problems.append(
+            (
+                "storage.url_env",
+                f"environment variable {config.storage.url_env} is not set; "
+                "export it or remove url_env",
+            )
+        )
+    return problems

@@ -1,0 +1,93 @@
+"""Apply recorded actions in order, mark each result, and reconcile what is still pending."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from adapters.base import Adapter, PermissionDenied, TargetGone, TransientError
+from storage.audit import APPLIED, FAILED, MOOT, PENDING, AuditLog, StoredAction
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` transient failures: 2s, 4s, 8s ... 10 min."""
+    return min(timedelta(seconds=2 ** min(attempts + 1, 20)), MAX_BACKOFF)
+
+
+class Executor:
+    """Record, then act. Actions are applied in their recorded order (delete, tell the member,
+    then the sanction); each ends applied, moot (target gone), failed, or stays pending with
+    a later retry when the platform had a transient problem."""
+
+    def __init__(
+        self,
+        audit: AuditLog,
+        adapters: Mapping[str, Adapter],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._audit = audit
+        self._adapters = adapters
+        self._clock = clock
+        self._in_flight: set[int] = set()
+
+    async def execute(self, actions: Sequence[StoredAction]) -> None:
+        """Apply the pending ones among `actions`, one after the other."""
+        for stored in actions:
+            if stored.status == PENDING and stored.id not in self._in_flight:
+                await self._apply(stored)
+
+    async def _apply(self, stored: StoredAction) -> None:
+        adapter = self._adapters.get(stored.action.platform)
+        if adapter is None:
+            return
+        self._in_flight.add(stored.id)
+        try:
+            status, error, retry = await self._call(adapter, stored)
+            await self._audit.mark(stored.id, status, self._clock(), error, retry)
+        finally:
+            self._in_flight.discard(stored.id)
+
+    async def _call(
+        self, adapter: Adapter, stored: StoredAction
+    ) -> tuple[str, str | None, timedelta | None]:
+        action = stored.action
+        try:
+            await adapter.apply(action)
+        except TargetGone as exc:
+            return MOOT, str(exc) or "target gone", None
+        except PermissionDenied as exc:
+            log.warning("cannot %s on %s: %s", action.kind, action.platform, exc)
+            return FAILED, f"permission denied: {exc}", None
+        except TransientError as exc:
+            return PENDING, f"transient: {exc}", backoff(stored.attempts)
+        except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the record
+            log.exception("adapter %s failed on %s", action.platform, action.key)
+            return FAILED, f"{type(exc).__name__}: {exc}", None
+        return APPLIED, None, None
+
+    async def reconcile(self) -> int:
+        """Apply every pending action that is due, in order. Returns how many were tried."""
+        tried = 0
+        while True:
+            due = [
+                s for s in await self._audit.pending(self._clock()) if s.id not in self._in_flight
+            ]
+            due = [s for s in due if s.action.platform in self._adapters]
+            if not due:
+                return tried
+            for stored in due:
+                await self._apply(stored)
+            tried += len(due)
+
+    async def retry_forever(self, stop: asyncio.Event, every: float = 2.0) -> None:
+        """Reconcile periodically until `stop` is set (transient failures come due later)."""
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=every)
+            except TimeoutError:
+                await self.reconcile()

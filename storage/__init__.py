@@ -1,0 +1,1 @@
+"""The audit log: SQLAlchemy models, the database engine, migrations and queries."""

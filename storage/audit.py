@@ -1,0 +1,244 @@
+"""The audit log's write path: record a case with its actions in one transaction, then mark them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.actions import Action, ActionKind, Decision
+from storage.db import Database
+from storage.models import ActionRow, CaseRow, HitRow
+
+PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
+STATUSES = (PENDING, APPLIED, MOOT, FAILED, SKIPPED)
+
+
+def clean_text(text: str, limit: int | None = None) -> str:
+    """Text any database accepts: no NUL, no lone surrogates; cut to `limit` characters."""
+    cut = text if limit is None else text[:limit]
+    return cut.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDraft:
+    """Everything a case records about one decision. `excerpt` is already truncated."""
+
+    community_id: str
+    origin_key: str
+    platform: str
+    chat_id: str
+    channel_id: str
+    message_id: str | None
+    user_id: str
+    user_name: str
+    decision: Decision
+    policy_version: str
+    created_at: datetime
+    actor: str = "auto"
+    excerpt: str | None = None
+    scores: Mapping[str, float] | None = None
+    model_version: str | None = None
+    model_note: str | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAction:
+    """An action as the audit log holds it."""
+
+    id: int
+    case_id: int
+    action: Action
+    status: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """The result of `record_case`. `created` is False when the origin key was already known."""
+
+    case_id: int
+    number: int
+    created: bool
+    actions: tuple[StoredAction, ...]
+
+
+def _stored(row: Any) -> StoredAction:
+    """Build from a result row of `select(ActionRow)`."""
+    action = Action(
+        kind=ActionKind(row.kind),
+        platform=row.platform,
+        community_id=row.chat_id,
+        user_id=row.user_id,
+        channel_id=row.channel_id,
+        message_id=row.message_id,
+        until=row.until,
+        reason=row.reason,
+        key=row.key,
+    )
+    return StoredAction(row.id, row.case_id, action, row.status, row.attempts)
+
+
+class AuditLog:
+    """Write side of the audit log. Every platform side effect is recorded here first."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record_case(
+        self, draft: CaseDraft, actions: Sequence[Action], status: str = PENDING
+    ) -> Recorded:
+        """Write the case, its hits and its actions in ONE transaction.
+
+        Idempotent: a draft whose `origin_key` is already recorded writes nothing and returns
+        the existing case with `created=False`, so a redelivered message converges.
+        """
+        for attempt in range(3):
+            try:
+                async with self.db.write() as conn:
+                    existing = await self._existing(conn, draft.origin_key)
+                    if existing is not None:
+                        return existing
+                    return await self._insert(conn, draft, actions, status)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _existing(self, conn: AsyncConnection, origin_key: str) -> Recorded | None:
+        row = (
+            await conn.execute(
+                select(CaseRow.id, CaseRow.number).where(CaseRow.origin_key == origin_key)
+            )
+        ).first()
+        if row is None:
+            return None
+        return Recorded(row.id, row.number, False, await self._actions(conn, row.id))
+
+    async def _actions(self, conn: AsyncConnection, case_id: int) -> tuple[StoredAction, ...]:
+        rows = await conn.execute(
+            select(ActionRow).where(ActionRow.case_id == case_id).order_by(ActionRow.seq)
+        )
+        return tuple(_stored(row) for row in rows)
+
+    async def _insert(
+        self, conn: AsyncConnection, draft: CaseDraft, actions: Sequence[Action], status: str
+    ) -> Recorded:
+        last = await conn.scalar(
+            select(func.max(CaseRow.number)).where(CaseRow.community_id == draft.community_id)
+        )
+        number = (last or 0) + 1
+        decision = draft.decision
+        inserted = await conn.execute(
+            insert(CaseRow)
+            .values(
+                community_id=draft.community_id,
+                number=number,
+                origin_key=draft.origin_key,
+                platform=draft.platform,
+                chat_id=draft.chat_id,
+                channel_id=draft.channel_id,
+                message_id=draft.message_id,
+                user_id=draft.user_id,
+                user_name=clean_text(draft.user_name, 200),
+                actor=draft.actor,
+                decision=decision.label,
+                delete=decision.delete,
+                sanction=decision.sanction.name.lower(),
+                duration_s=int(decision.duration.total_seconds()),
+                escalate=decision.escalate,
+                dry_run=draft.dry_run,
+                scores=dict(draft.scores) if draft.scores is not None else None,
+                model_version=draft.model_version,
+                model_note=draft.model_note,
+                policy_version=draft.policy_version,
+                excerpt=clean_text(draft.excerpt) if draft.excerpt is not None else None,
+                created_at=draft.created_at,
+            )
+            .returning(CaseRow.id)
+        )
+        case_id: int = inserted.scalar_one()
+        if decision.hits:
+            await conn.execute(
+                insert(HitRow),
+                [
+                    {
+                        "case_id": case_id,
+                        "rule": hit.rule,
+                        "guideline": hit.guideline,
+                        "reason": clean_text(hit.reason, 500),
+                        "span_start": hit.start,
+                        "span_end": hit.end,
+                        "evidence": clean_text(hit.evidence),
+                        "shadow": hit.shadow,
+                    }
+                    for hit in decision.hits
+                ],
+            )
+        if actions:
+            now = draft.created_at
+            await conn.execute(
+                insert(ActionRow),
+                [
+                    {
+                        "case_id": case_id,
+                        "key": action.key,
+                        "seq": seq,
+                        "kind": str(action.kind),
+                        "platform": action.platform,
+                        "chat_id": action.community_id,
+                        "user_id": action.user_id,
+                        "channel_id": action.channel_id,
+                        "message_id": action.message_id,
+                        "until": action.until,
+                        "reason": clean_text(action.reason, 2000),
+                        "status": status,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for seq, action in enumerate(actions)
+                ],
+            )
+        return Recorded(case_id, number, True, await self._actions(conn, case_id))
+
+    async def mark(
+        self,
+        action_id: int,
+        status: str,
+        now: datetime,
+        error: str | None = None,
+        retry_in: timedelta | None = None,
+    ) -> None:
+        """Move a pending action forward (applied, moot, failed), or count a transient failure
+        and schedule the next try (`status` pending with `retry_in`). Never moves backward."""
+        values: dict[str, object] = {"status": status, "updated_at": now}
+        if error is not None:
+            values["last_error"] = clean_text(error, 1000)
+        if status == PENDING:
+            values["attempts"] = ActionRow.attempts + 1
+            values["next_attempt_at"] = now + (retry_in or timedelta(0))
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(ActionRow)
+                .where(ActionRow.id == action_id, ActionRow.status == PENDING)
+                .values(**values)
+            )
+
+    async def pending(self, due_by: datetime, limit: int = 500) -> list[StoredAction]:
+        """Pending actions due by `due_by`, in the order they must be applied."""
+        async with self.db.read() as conn:
+            rows = await conn.execute(
+                select(ActionRow)
+                .where(ActionRow.status == PENDING, ActionRow.next_attempt_at <= due_by)
+                .order_by(ActionRow.case_id, ActionRow.seq)
+                .limit(limit)
+            )
+            return [_stored(row) for row in rows]
