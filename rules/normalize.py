@@ -50,10 +50,14 @@ _MARKS = frozenset({"Mn", "Me"})
 WORD_CHARS = "a-z0-9" + re.escape("".join(c for c in LEET if not c.isalnum()))
 """Characters that can be part of a word in the folded view (letters, digits, leet symbols)."""
 
+_RUN_CHARS = "a-z0-9@$€"
+"""Characters that can stand alone in a spelled-out word (`f u c k`, `$ h i t`). `!`, `|` and
+`+` are left out: after a letter they are punctuation more often than leetspeak."""
 _SINGLES = re.compile(
-    rf"(?<![{WORD_CHARS}])[{WORD_CHARS}](?:[^{WORD_CHARS}]{{1,3}}[{WORD_CHARS}](?![{WORD_CHARS}])){{2,}}"
+    rf"(?<![{WORD_CHARS}])[{_RUN_CHARS}]"
+    rf"(?:[^{_RUN_CHARS}]{{1,3}}[{_RUN_CHARS}](?![{_RUN_CHARS}])){{2,}}"
 )
-_WORD_CHAR = re.compile(f"[{WORD_CHARS}]")
+_RUN_CHAR = re.compile(f"[{_RUN_CHARS}]")
 _REPEATS = re.compile(r"(.)\1+", re.DOTALL)
 
 
@@ -202,7 +206,7 @@ def _join_singles(text: str) -> tuple[str, tuple[tuple[int, int], ...], list[int
         pieces.append(before)
         mapping.extend(range(last, match.start()))
         length += len(before)
-        letters = [i for i in range(match.start(), match.end()) if _WORD_CHAR.match(text[i])]
+        letters = [i for i in range(match.start(), match.end()) if _RUN_CHAR.match(text[i])]
         pieces.append("".join(text[i] for i in letters))
         mapping.extend(letters)
         runs.append((length, length + len(letters)))

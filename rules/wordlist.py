@@ -1,7 +1,7 @@
 """Compile a word list into one RE2 matcher that sees through obfuscation.
 
 Each word becomes a pattern over the folded view in which every letter also accepts its
-leetspeak stand-ins (`a` matches `4` and `@`, `i` matches `1`, `!`, `|` and `l`, ...) and may
+leetspeak stand-ins (`a` matches `4` and `@`, `i` matches `1`, `!` and `|`, ...) and may
 repeat (`fuuuuck`), inner letters may be masked with `*`, `#`, `%` or `_` (`f*ck`), and spaces
 in a phrase match any run of separators. `*` in an entry matches any letters and `?` one
 letter. All words of a list are joined in one alternation: one search a view, never a loop.
@@ -24,7 +24,6 @@ MASKS = "*#%_"
 _STAND_INS: dict[str, str] = {letter: "" for letter in "abcdefghijklmnopqrstuvwxyz0123456789"}
 for _symbol, _letter in LEET.items():
     _STAND_INS[_letter] += _symbol
-_STAND_INS["i"] += "l"
 _STAND_INS["u"] += "v"
 _SHORT = 3
 
@@ -83,8 +82,10 @@ class WordMatcher:
         else:
             body = f"({alternation})"
         self._main: Any = compile_re2(body)
-        short = [word_pattern(e) for e in folded if " " not in e and _letters(e) <= _SHORT]
-        long = [word_pattern(e) for e in folded if " " not in e and _letters(e) > _SHORT]
+        # Inside a spelled-out run the spaces of a phrase are gone too: "b a n i t a p l a k".
+        squeezed = sorted({e.replace(" ", "") for e in folded})
+        short = [word_pattern(e) for e in squeezed if _letters(e) <= _SHORT]
+        long = [word_pattern(e) for e in squeezed if _letters(e) > _SHORT]
         run_parts = []
         if short:
             run_parts.append("^(?:" + "|".join(short) + ")$")
