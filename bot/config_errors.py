@@ -74,7 +74,10 @@ def describe(error: Any) -> tuple[str, str]:
     }
     if kind in bounds:
         op, name = bounds[kind]
-        return key, f"must be {op} {ctx.get(name)} (got {got})"
+        limit = ctx.get(name)
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        return key, f"must be {op} {limit} (got {got})"
     if kind == "literal_error":
         return key, f"must be one of {ctx.get('expected')} (got {got})"
     if kind in _TYPE_WORDS:

@@ -82,8 +82,9 @@ class WordMatcher:
         else:
             body = f"({alternation})"
         self._main: Any = compile_re2(body)
-        # Inside a spelled-out run the spaces of a phrase are gone too: "b a n i t a p l a k".
-        squeezed = sorted({e.replace(" ", "") for e in folded})
+        # Inside a spelled-out run the spaces of a phrase are gone too ("b a n i t a p l a k"),
+        # and long words match anywhere, so edge wildcards would only stretch the evidence.
+        squeezed = sorted({e.replace(" ", "").strip("*") for e in folded} - {""})
         short = [word_pattern(e) for e in squeezed if _letters(e) <= _SHORT]
         long = [word_pattern(e) for e in squeezed if _letters(e) > _SHORT]
         run_parts = []

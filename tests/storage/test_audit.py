@@ -1,0 +1,153 @@
+"""The audit log keeps every case whole: one transaction, idempotent, durable settings."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from bot.actions import Action, ActionKind, Decision, Hit, Sanction
+from storage.audit import APPLIED, PENDING, AuditLog, CaseDraft
+from storage.db import Database
+
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(db_path: Path):
+    database = Database(f"sqlite+aiosqlite:///{db_path}")
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+def draft(key: str, community: str = "c1", excerpt: str = "you are a b1tch") -> CaseDraft:
+    decision = Decision(
+        delete=True,
+        sanction=Sanction.WARN,
+        hits=(Hit("profanity", "language", "listed word", 10, 15, "b1tch"),),
+    )
+    return CaseDraft(
+        community_id=community,
+        origin_key=f"auto:{key}",
+        platform="fake",
+        chat_id="chat",
+        channel_id="general",
+        message_id=key,
+        user_id="bob",
+        user_name="Bob",
+        decision=decision,
+        policy_version="v1",
+        created_at=NOW,
+        excerpt=excerpt,
+    )
+
+
+def actions(key: str) -> list[Action]:
+    return [
+        Action(kind, "fake", "chat", "bob", "general", key, None, "reason", f"auto:{key}:{kind}")
+        for kind in (ActionKind.DELETE, ActionKind.WARN)
+    ]
+
+
+async def count(db: Database, table: str) -> int:
+    async with db.read() as conn:
+        return int(await conn.scalar(text(f"SELECT count(*) FROM {table}")))  # noqa: S608
+
+
+async def test_the_sqlite_file_is_durable_wal_full_with_foreign_keys(db: Database) -> None:
+    async with db.read() as conn:
+        mode = await conn.scalar(text("PRAGMA journal_mode"))
+        sync = await conn.scalar(text("PRAGMA synchronous"))
+        keys = await conn.scalar(text("PRAGMA foreign_keys"))
+        timeout = await conn.scalar(text("PRAGMA busy_timeout"))
+    assert (mode, sync, keys) == ("wal", 2, 1)
+    assert timeout >= 1000
+
+
+async def test_migrating_twice_changes_nothing(db: Database) -> None:
+    await db.migrate()
+    async with db.read() as conn:
+        version = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    assert version == "0001"
+
+
+async def test_a_case_is_written_with_its_hits_and_pending_actions(db: Database) -> None:
+    recorded = await AuditLog(db).record_case(draft("m1"), actions("m1"))
+    assert recorded.created and recorded.number == 1
+    assert [a.status for a in recorded.actions] == [PENDING, PENDING]
+    assert [a.action.kind for a in recorded.actions] == [ActionKind.DELETE, ActionKind.WARN]
+    assert (await count(db, "cases"), await count(db, "case_hits"), await count(db, "actions")) == (
+        1,
+        1,
+        2,
+    )
+
+
+async def test_recording_the_same_message_twice_converges_on_one_case(db: Database) -> None:
+    audit = AuditLog(db)
+    first = await audit.record_case(draft("m1"), actions("m1"))
+    again = await audit.record_case(draft("m1"), actions("m1"))
+    assert not again.created
+    assert (again.case_id, [a.id for a in again.actions]) == (
+        first.case_id,
+        [a.id for a in first.actions],
+    )
+    assert await count(db, "actions") == 2
+
+
+async def test_a_failed_write_leaves_nothing_half_recorded(db: Database) -> None:
+    audit = AuditLog(db)
+    await audit.record_case(draft("m1"), actions("m1"))
+    clash = actions("m1")  # same action keys under a different case: the insert must fail
+    with pytest.raises(IntegrityError):
+        await audit.record_case(draft("m2"), clash)
+    assert (await count(db, "cases"), await count(db, "case_hits"), await count(db, "actions")) == (
+        1,
+        1,
+        2,
+    )
+
+
+async def test_case_numbers_count_per_community_even_when_written_at_once(db: Database) -> None:
+    audit = AuditLog(db)
+    results = await asyncio.gather(
+        *(audit.record_case(draft(f"a{i}", "alpha"), actions(f"a{i}")) for i in range(15)),
+        *(audit.record_case(draft(f"b{i}", "beta"), actions(f"b{i}")) for i in range(5)),
+    )
+    alpha = sorted(r.number for r in results[:15])
+    beta = sorted(r.number for r in results[15:])
+    assert alpha == list(range(1, 16)) and beta == list(range(1, 6))
+
+
+async def test_statuses_only_move_forward(db: Database) -> None:
+    audit = AuditLog(db)
+    recorded = await audit.record_case(draft("m1"), actions("m1"))
+    first = recorded.actions[0]
+    await audit.mark(first.id, APPLIED, NOW)
+    await audit.mark(first.id, PENDING, NOW, "late transient error", timedelta(seconds=1))
+    pending = await audit.pending(NOW + timedelta(days=1))
+    assert [p.id for p in pending] == [recorded.actions[1].id]
+
+
+async def test_transient_failures_wait_for_their_retry_time(db: Database) -> None:
+    audit = AuditLog(db)
+    recorded = await audit.record_case(draft("m1"), actions("m1")[:1])
+    await audit.mark(recorded.actions[0].id, PENDING, NOW, "429", timedelta(seconds=30))
+    assert await audit.pending(NOW + timedelta(seconds=29)) == []
+    (due,) = await audit.pending(NOW + timedelta(seconds=30))
+    assert due.attempts == 1
+
+
+async def test_hostile_text_is_stored_without_losing_the_case(db: Database) -> None:
+    hostile = "nul\x00 surrogate \ud800 rtl \u202e zalgo z\u0336\u0336"
+    recorded = await AuditLog(db).record_case(draft("m1", excerpt=hostile), actions("m1"))
+    async with db.read() as conn:
+        stored = await conn.scalar(
+            text("SELECT excerpt FROM cases WHERE id = :i"), {"i": recorded.case_id}
+        )
+    assert stored.startswith("nul\ufffd surrogate ?") and "\u202e" in stored

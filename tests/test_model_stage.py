@@ -1,0 +1,96 @@
+"""The toxicity stage: acts above the line, asks humans in the grey band, never blocks the rules."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from tests.conftest import read_cases
+from tests.helpers import Core, build_core
+
+POLICY = """
+[model]
+backend = "double"
+timeout = "{timeout}"
+params = {{ toxic = ["toxicmarker"], grey = ["greymarker"], delay = {delay}, fail = {fail} }}
+[[guidelines]]
+id = "respect"
+title = {{ en = "Respect everyone", id = "Hormati semua orang" }}
+text = {{ en = "Be kind.", id = "Bersikap baik." }}
+[[rules]]
+name = "toxic"
+type = "toxicity"
+guideline = "respect"
+params = {{ label = "toxicity", act_at = 0.9, escalate_at = 0.7 }}
+on_match = {{ delete = true, sanction = "warn" }}
+[[rules]]
+name = "invites"
+type = "invites"
+guideline = "respect"
+"""
+
+
+def policy(timeout: str = "2s", delay: float = 0.0, fail: str = "false") -> str:
+    return POLICY.format(timeout=timeout, delay=delay, fail=fail)
+
+
+async def running_classifier(core: Core) -> tuple[asyncio.Event, asyncio.Task[None]]:
+    stop = asyncio.Event()
+    assert core.classifier is not None
+    return stop, asyncio.create_task(core.classifier.run(stop))
+
+
+async def test_a_toxic_message_is_acted_on_and_its_scores_kept(tmp_path: Path) -> None:
+    core = await build_core(tmp_path / "a.db", policy())
+    stop, worker = await running_classifier(core)
+    decision = await core.say("you toxicmarker")
+    assert decision.label == "warn"
+    (case,) = await read_cases(core.config)
+    assert case.rules == ("toxic",)
+    stop.set()
+    await worker
+    await core.db.close()
+
+
+async def test_the_grey_band_goes_to_humans_and_nothing_is_deleted(tmp_path: Path) -> None:
+    core = await build_core(tmp_path / "a.db", policy())
+    stop, worker = await running_classifier(core)
+    decision = await core.say("hmm greymarker")
+    assert decision.label == "escalate" and decision.escalate and not decision.delete
+    assert core.fake.calls == []
+    stop.set()
+    await worker
+    await core.db.close()
+
+
+async def test_a_broken_model_leaves_the_other_rules_working(tmp_path: Path) -> None:
+    core = await build_core(tmp_path / "a.db", policy(fail="true"))
+    stop, worker = await running_classifier(core)
+    decision = await core.say("toxicmarker, join discord.gg/spam")
+    assert decision.label == "warn" and [h.rule for h in decision.hits] == ["invites"]
+    stop.set()
+    await worker
+    await core.db.close()
+
+
+async def test_a_hanging_model_times_out_without_stalling_the_loop(tmp_path: Path) -> None:
+    core = await build_core(tmp_path / "a.db", policy(timeout="1s", delay=5))
+    stop, worker = await running_classifier(core)
+    lags: list[float] = []
+
+    async def watch_lag() -> None:
+        while not stop.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append(time.perf_counter() - before - 0.01)
+
+    watcher = asyncio.create_task(watch_lag())
+    decision = await core.say("toxicmarker and discord.gg/spam")
+    assert [h.rule for h in decision.hits] == ["invites"]
+    print(f"max loop lag while the model hung: {max(lags) * 1000:.1f} ms")
+    assert max(lags) < 0.5
+    stop.set()
+    await watcher
+    await worker
+    await core.db.close()
