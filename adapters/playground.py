@@ -12,6 +12,7 @@ import asyncio
 import re
 import sys
 import threading
+import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
@@ -69,6 +70,9 @@ class Playground:
         self._echo = (not self._in.isatty()) if echo is None else echo
         self.ready = asyncio.Event()
         self._next_id = 0
+        # Message ids must never repeat across runs sharing one audit log: a repeated id reads
+        # as a redelivery and is not judged again.
+        self._session = uuid.uuid4().hex[:12]
         self._timeouts: dict[str, datetime] = {}
         self._banned: set[str] = set()
         self._joined: dict[str, datetime] = {}
@@ -148,7 +152,7 @@ class Playground:
             platform=PLATFORM,
             community_id=self.config.community,
             channel_id=CHANNEL,
-            message_id=f"{now:%Y%m%d%H%M%S}-{self._next_id}",
+            message_id=f"{self._session}-{self._next_id}",
             author=author,
             text=_ATTACH.sub("", body).strip() if _ATTACH.search(body) else body,
             sent_at=now,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.actions import Action, Decision, Sanction
 from bot.classifier import BatchingClassifier, Scores
-from bot.config import CommunityConfig, Config
+from bot.config import Config
 from bot.events import Message
 from bot.executor import Executor
 from bot.i18n import duration, text
@@ -46,12 +46,6 @@ class Policies:
             policy = self._built[community.id] = build_policy(self._config, community)
         return policy
 
-    @property
-    def window_size(self) -> int:
-        """How many messages per author the flood and duplicate rules of any community need
-        (communities only disable rules, so the full rule set needs the most)."""
-        return build_policy(self._config, CommunityConfig(id="all")).window
-
 
 class Pipeline:
     """The core as adapters see it: `on_message` judges, records, then acts."""
@@ -71,7 +65,7 @@ class Pipeline:
         self._classifier = classifier
         self._audit = audit
         self._executor = executor
-        self._window = RecentWindow(self.policies.window_size)
+        self._window = RecentWindow()
 
     async def judge(self, msg: Message, scores: Scores | None = None) -> Judgement | None:
         """Decide about a message without writing anything. None for bots and exempt members.
@@ -84,7 +78,7 @@ class Pipeline:
             return None
         views = normalize(msg.text, self.config.bot.max_scan_chars)
         entry = Recent(msg.sent_at, msg.channel_id, fingerprint(views))
-        recent = self._window.push(policy.community, msg.author.user_id, entry)
+        recent = self._window.push(policy.community, msg.author.user_id, entry, policy.window)
         note = None
         if scores is None and policy.needs_scores(msg):
             if self._classifier is None:

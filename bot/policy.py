@@ -44,7 +44,6 @@ class Policy:
     version: str
     dry_run: bool
     window: int
-    horizon: timedelta
 
     def guideline_to_name(self, decision: Decision) -> str | None:
         """The guideline to tell the member about: that of the acting hit whose rule asks for
@@ -139,7 +138,6 @@ def build_policy(config: Config, community: CommunityConfig) -> Policy:
     entries = sorted((_entry(r) for r in rules), key=lambda e: type(e.rule).cost)
     windowed = [e.rule for e in entries if isinstance(e.rule, FloodRule | DuplicatesRule)]
     window = max((r.count for r in windowed), default=1)
-    horizon = max((r.within for r in windowed if r.within is not None), default=timedelta(0))
     return Policy(
         community=community.id,
         language=community.language or config.bot.language,
@@ -148,5 +146,4 @@ def build_policy(config: Config, community: CommunityConfig) -> Policy:
         version=policy_version(config, rules),
         dry_run=config.bot.dry_run,
         window=window,
-        horizon=horizon,
     )

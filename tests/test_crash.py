@@ -25,7 +25,8 @@ def pending_actions(db: Path) -> int:
         return 0
     try:
         with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM actions WHERE status = 'pending'").fetchone()[0]
+            query = "SELECT count(*) FROM actions WHERE status = 'pending'"
+            return int(conn.execute(query).fetchone()[0])
     except sqlite3.OperationalError:
         return 0  # the schema is not there yet
 
@@ -47,8 +48,9 @@ async def run_once(db: Path, calls_file: Path, redeliver: bool) -> None:
     await asyncio.wait_for(app, 10)
 
 
-async def test_a_case_recorded_before_a_kill_is_applied_once_after_restart(tmp_path: Path) -> None:
-    db, calls_file = tmp_path / "audit.db", tmp_path / "calls.jsonl"
+def kill_after_recording(db: Path, calls_file: Path) -> None:
+    """Start modbot on a platform that never finishes an action; SIGKILL it once the case and
+    its actions are committed."""
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.crash_child", str(db), str(calls_file), SLUR, "m-crash"],
         cwd=ROOT,
@@ -63,6 +65,11 @@ async def test_a_case_recorded_before_a_kill_is_applied_once_after_restart(tmp_p
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(10)
+
+
+async def test_a_case_recorded_before_a_kill_is_applied_once_after_restart(tmp_path: Path) -> None:
+    db, calls_file = tmp_path / "audit.db", tmp_path / "calls.jsonl"
+    await asyncio.to_thread(kill_after_recording, db, calls_file)
     assert calls(calls_file) == []  # killed before any action completed
 
     await run_once(db, calls_file, redeliver=True)
