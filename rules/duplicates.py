@@ -12,7 +12,8 @@ from rules.base import Context, Duration, Finding, Rule, StrictModel, fingerprin
 
 
 class DuplicatesRule(Rule):
-    """Flags the `count`-th identical message in a row, or within `within` when it is set.
+    """Flags the `count`-th identical message in a row, counting only messages within
+    `within` when it is set (a daily "gm" is not spam), or without a time limit when not.
 
     Messages are compared after normalisation, so case, accents and homoglyphs do not make a
     copy look new. Messages with no text (attachments alone) are never duplicates.
@@ -32,18 +33,19 @@ class DuplicatesRule(Rule):
         current = fingerprint(ctx.views)
         if not current:
             return None
+        since = msg.sent_at - self.within if self.within is not None else None
         in_a_row = 1
         for earlier in reversed(ctx.recent):
-            if earlier.fingerprint != current:
+            if earlier.fingerprint != current or (since is not None and earlier.sent_at < since):
                 break
             in_a_row += 1
         if in_a_row >= self.count:
             return Finding(f"same message {in_a_row} times in a row")
-        if self.within is not None:
-            since = msg.sent_at - self.within
+        if since is not None and self.within is not None:
             copies = 1 + sum(
                 1 for e in ctx.recent if e.sent_at >= since and e.fingerprint == current
             )
             if copies >= self.count:
-                return Finding(f"same message {copies} times within {self.within}")
+                seconds = int(self.within.total_seconds())
+                return Finding(f"same message {copies} times within {seconds}s")
         return None

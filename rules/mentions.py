@@ -10,7 +10,7 @@ from pydantic import Field
 from bot.events import Message
 from rules.base import Context, Finding, Rule, StrictModel
 
-_MASS_MENTION = re.compile(r"@(everyone|here)\b")
+_MASS_MENTION = re.compile(r"(?<![\w.])@(everyone|here)\b")
 
 
 class MentionsRule(Rule):

@@ -150,8 +150,11 @@ class Views:
 
     def origin(self, view: str, start: int, end: int) -> tuple[int, int]:
         """Map the span [start, end) of a view back to the span of the original text."""
-        if view == "text" or end <= start:
+        if view == "text":
             return start, max(start, end)
+        if end <= start:
+            point = self._point(view, start)
+            return point, point
         if view in ("collapsed", "joined"):
             self.view(view)
             inner = self._maps[view]
@@ -160,7 +163,17 @@ class Views:
                 return self.origin(base, start, end)
             return self.origin(base, inner[start], inner[end - 1] + 1)
         to_text = self._fold_map()
-        return to_text[start], to_text[end - 1] + 1
+        last = to_text[end - 1] + 1
+        # Marks the view dropped still belong to the last letter (f̶u̶c̶k̶ ends with a stroke).
+        while last < len(self.text) and unicodedata.category(self.text[last]) in _MARKS:
+            last += 1
+        return to_text[start], last
+
+    def _point(self, view: str, index: int) -> int:
+        """Map an empty span (a position between characters) of a view to the original."""
+        if index >= len(self.view(view)):
+            return len(self.text)
+        return self.origin(view, index, index + 1)[0]
 
     def _fold_map(self) -> list[int]:
         """For each character of `folded` (and `leet`), the index of its source character."""

@@ -52,13 +52,17 @@ def compile_user_pattern(pattern: str, *, case_sensitive: bool = False) -> Any:
     try:
         return re2.compile(pattern, _options(case_sensitive, _USER_MAX_MEM))
     except re2.error as exc:
-        raise PatternError(_explain(exc)) from None
+        raise PatternError(_explain(exc, pattern)) from None
 
 
-def _explain(exc: Exception) -> str:
+_NAMED_BACKREFERENCES = ("(?P=", "\\k<", "\\k{", "\\g")
+
+
+def _explain(exc: Exception, pattern: str) -> str:
     raw = exc.args[0] if exc.args else exc
     detail = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    if "invalid escape sequence: \\" in detail and detail[-1:].isdigit():
+    numbered = "invalid escape sequence: \\" in detail and detail[-1:].isdigit()
+    if numbered or any(marker in pattern for marker in _NAMED_BACKREFERENCES):
         return "uses a backreference, which RE2 cannot run in linear time; match the text itself"
     if "invalid perl operator: (?=" in detail or "invalid perl operator: (?!" in detail:
         return "uses lookahead, which RE2 does not support; match the text itself instead"
@@ -86,10 +90,11 @@ def find_nested_quantifier(pattern: str) -> str | None:
             groups.append((index, False))
         elif char == ")" and groups:
             start, holds_repeat = groups.pop()
-            end = _quantifier_end(pattern, index + 1)
+            end = _quantifier_end(pattern, index + 1, exact=True)
             if end is not None and holds_repeat:
                 return pattern[start:end]
-            if groups and (holds_repeat or end is not None):
+            repeats = _quantifier_end(pattern, index + 1) is not None
+            if groups and (holds_repeat or repeats):
                 groups[-1] = (groups[-1][0], True)
             index = end if end is not None else index + 1
             continue
@@ -110,8 +115,9 @@ def _skip_class(pattern: str, index: int) -> int:
     return index + 1
 
 
-def _quantifier_end(pattern: str, index: int) -> int | None:
-    """End of a repeating quantifier (*, +, {n,}, {n,m} with m > 1) starting at index."""
+def _quantifier_end(pattern: str, index: int, *, exact: bool = False) -> int | None:
+    """End of a repeating quantifier (*, +, {n,}, {n,m} with m > 1) starting at index; with
+    `exact`, a fixed count {n} with n > 1 counts too (`(.*a){20}` nests as badly as `+`)."""
     if index >= len(pattern):
         return None
     char = pattern[index]
@@ -124,7 +130,10 @@ def _quantifier_end(pattern: str, index: int) -> int | None:
         bounds = pattern[index + 1 : close].split(",")
         if not all(part.strip().isdigit() or part.strip() == "" for part in bounds):
             return None
-        if len(bounds) == 1 or (bounds[1].strip() and int(bounds[1]) <= 1):
+        if len(bounds) == 1:
+            if not exact or not bounds[0].strip() or int(bounds[0]) <= 1:
+                return None
+        elif bounds[1].strip() and int(bounds[1]) <= 1:
             return None
         end = close + 1
     else:

@@ -18,7 +18,8 @@ _TLDS = (
 COMMON_TLDS = frozenset(_TLDS.split())
 _URL = compile_re2(
     r"(?i)(?:\b((?:https?|ftp)://)|\bwww\.|(?:^|[^a-z0-9@._-]))"
-    r"((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z][a-z0-9-]{1,62}))"
+    r"((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z][a-z0-9-]{1,62})"
+    r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3})"
     r"(?::[0-9]{1,5})?((?:[/?#][^\s<>\"']*)?)"
 )
 
@@ -34,14 +35,16 @@ class Link:
 
 
 def find_links(text: str) -> Iterator[Link]:
-    """Links in `text`: any host after a scheme or `www.`, else hosts with a common TLD."""
+    """Links in `text`: any host (or IPv4 address) after a scheme or `www.`, else hosts with a
+    common TLD."""
     position = 0
     pattern: Any = _URL
     while (found := pattern.search(text, position)) is not None:
         scheme, host, tld, path = found.group(1), found.group(2), found.group(3), found.group(4)
         start = found.start(2) if scheme is None else found.start(1)
         is_www = text[max(0, found.start(2) - 4) : found.start(2)].lower() == "www."
-        if scheme or is_www or tld.lower() in COMMON_TLDS:
+        # A bare IP address needs a scheme: without one it is as likely a version number.
+        if scheme or is_www or (tld is not None and tld.lower() in COMMON_TLDS):
             yield Link(host.lower(), path or "", start, found.end())
         position = max(found.end(), position + 1)
 

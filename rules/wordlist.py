@@ -26,6 +26,10 @@ for _symbol, _letter in LEET.items():
     _STAND_INS[_letter] += _symbol
 _STAND_INS["u"] += "v"
 _SHORT = 3
+_WORD_END = "a-z0-9@$€"
+"""What continues a word after a match, and what a `*` wildcard takes. `!`, `|` and `+` end a
+word as often as they replace a letter (`you idiot!`), so they do not keep a word from
+matching."""
 
 
 def _char_class(chars: str) -> str:
@@ -37,7 +41,7 @@ def _token_pattern(token: str) -> str:
     last = len(token) - 1
     for position, char in enumerate(token):
         if char == "*":
-            parts.append(f"[{WORD_CHARS}]*")
+            parts.append(f"[{_WORD_END}]*")
         elif char == "?":
             parts.append(f"[{WORD_CHARS}]")
         elif char in _STAND_INS:
@@ -78,7 +82,7 @@ class WordMatcher:
             raise ValueError("the word list is empty")
         alternation = "|".join(word_pattern(entry) for entry in folded)
         if whole_word:
-            body = f"(?:^|[^{WORD_CHARS}])({alternation})(?:[^{WORD_CHARS}]|$)"
+            body = f"(?:^|[^{WORD_CHARS}])({alternation})(?:[^{_WORD_END}]|$)"
         else:
             body = f"({alternation})"
         self._main: Any = compile_re2(body)

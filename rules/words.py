@@ -22,7 +22,8 @@ def lexicon_names() -> list[str]:
 
 
 def load_lexicon(name: str) -> list[str]:
-    """The entries of one shipped word list, comments and blank lines removed."""
+    """The entries of one shipped word list, comments and blank lines removed. Entries that
+    start with `!` are exceptions (ordinary words a wildcard entry would catch)."""
     text = (resources.files("rules") / "lexicons" / f"{name}.txt").read_text("utf-8")
     entries = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return [entry for entry in entries if entry]
@@ -60,10 +61,15 @@ class WordsRule(Rule):
 
     def __init__(self, params: Params) -> None:
         entries = list(params.words)
+        exceptions = list(params.exceptions)
         for name in params.lexicons:
-            entries.extend(load_lexicon(name))
+            for entry in load_lexicon(name):
+                if entry.startswith("!"):
+                    exceptions.append(entry[1:])
+                else:
+                    entries.append(entry)
         self._matcher = WordMatcher(entries, whole_word=params.whole_word)
-        self._exceptions = frozenset(" ".join(fold(e).split()) for e in params.exceptions)
+        self._exceptions = frozenset(" ".join(fold(e).split()) for e in exceptions)
 
     def check(self, msg: Message, ctx: Context) -> Finding | None:
         found = self._matcher.search(ctx.views, self._exceptions)
