@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
@@ -90,11 +90,6 @@ class Decision:
         )
 
     @property
-    def acts(self) -> bool:
-        """True when the bot does something beyond recording."""
-        return self.delete or self.sanction > Sanction.NONE or self.escalate
-
-    @property
     def label(self) -> str:
         """One word for the decision: allow, delete, warn, timeout, kick, ban or escalate."""
         if self.sanction > Sanction.NONE:
@@ -104,10 +99,6 @@ class Decision:
         if self.escalate:
             return "escalate"
         return "allow"
-
-    def without_effects(self) -> Decision:
-        """The same hits with nothing done: what `dry_run` records."""
-        return replace(self, delete=False, sanction=Sanction.NONE, escalate=False)
 
     def plan(self, msg: Message, now: datetime, reason: str, notice: str) -> list[Action]:
         """Turn the outcome into ordered actions: delete, tell the member, then the sanction.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 
@@ -73,11 +73,3 @@ class Message:
         digest = zlib.crc32(self.text.encode("utf-8", "surrogatepass"))
         return f"{base}:edit-{digest:08x}"
 
-
-@dataclass(frozen=True, slots=True)
-class Join:
-    """A member joined a community."""
-
-    member: Member
-    at: datetime
-    invite: str | None = field(default=None)

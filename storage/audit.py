@@ -16,7 +16,6 @@ from storage.db import Database
 from storage.models import ActionRow, CaseRow, HitRow
 
 PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
-STATUSES = (PENDING, APPLIED, MOOT, FAILED, SKIPPED)
 
 
 def clean_text(text: str, limit: int | None = None) -> str:
