@@ -72,4 +72,3 @@ class Message:
             return base
         digest = zlib.crc32(self.text.encode("utf-8", "surrogatepass"))
         return f"{base}:edit-{digest:08x}"
-

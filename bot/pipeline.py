@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,8 +18,6 @@ from rules.base import Context, Recent, fingerprint
 from rules.normalize import normalize
 from storage.audit import PENDING, SKIPPED, AuditLog, CaseDraft
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
@@ -29,21 +26,27 @@ class Judgement:
     policy: Policy
     decision: Decision
     scores: Scores | None
+    model_version: str | None
     model_note: str | None
 
 
 class Policies:
-    """The policy of each community, built once from the config (and rebuilt on reload)."""
+    """The policy of each community, built once from the config, found by platform chat."""
 
     def __init__(self, config: Config) -> None:
         self._config = config
         self._built: dict[str, Policy] = {}
+        self._chats: dict[tuple[str, str], Policy] = {}
 
     def for_message(self, msg: Message) -> Policy:
-        community = self._config.community_for(msg.platform, msg.community_id)
-        policy = self._built.get(community.id)
+        chat = (msg.platform, msg.community_id)
+        policy = self._chats.get(chat)
         if policy is None:
-            policy = self._built[community.id] = build_policy(self._config, community)
+            community = self._config.community_for(*chat)
+            policy = self._built.get(community.id)
+            if policy is None:
+                policy = self._built[community.id] = build_policy(self._config, community)
+            self._chats[chat] = policy
         return policy
 
 
@@ -67,11 +70,13 @@ class Pipeline:
         self._executor = executor
         self._window = RecentWindow()
 
-    async def judge(self, msg: Message, scores: Scores | None = None) -> Judgement | None:
+    async def judge(
+        self, msg: Message, scores: Scores | None = None, model_version: str | None = None
+    ) -> Judgement | None:
         """Decide about a message without writing anything. None for bots and exempt members.
 
-        `scores` may be given (replay scores whole files in big batches); otherwise the
-        classifier is asked when the policy needs it.
+        `scores` (from `model_version`) may be given: replay scores whole files in big
+        batches. Otherwise the classifier is asked when the policy needs it.
         """
         policy = self.policies.for_message(msg)
         if policy.exempt(msg):
@@ -85,9 +90,10 @@ class Pipeline:
                 note = "no model configured"
             else:
                 scores = await self._classifier.score(msg.text)
+                model_version = self._classifier.model.version
                 note = None if scores is not None else "model unavailable (timeout or error)"
         ctx = Context(views=views, now=msg.sent_at, recent=recent, scores=scores)
-        return Judgement(policy, policy.evaluate(msg, ctx), scores, note)
+        return Judgement(policy, policy.evaluate(msg, ctx), scores, model_version, note)
 
     async def on_message(self, msg: Message) -> Decision | None:
         """Judge a message; if any rule hit, record the case and its actions, then apply them.
@@ -121,7 +127,7 @@ class Pipeline:
             created_at=self._clock(),
             excerpt=msg.text[: self.config.bot.excerpt_chars] or None,
             scores=judgement.scores,
-            model_version=self._model_version(judgement),
+            model_version=judgement.model_version,
             model_note=judgement.model_note,
             dry_run=dry,
         )
@@ -144,8 +150,3 @@ class Pipeline:
         rules = ", ".join(sorted({h.rule for h in acting}))
         reason = f"{guideline} ({rules})" if guideline else rules
         return decision.plan(msg, self._clock(), reason=reason, notice=notice)
-
-    def _model_version(self, judgement: Judgement) -> str | None:
-        if judgement.scores is None or self._classifier is None:
-            return None
-        return self._classifier.model.version

@@ -78,7 +78,10 @@ def verdict(row_id: Any, judgement: Judgement | None) -> dict[str, Any]:
     return out
 
 
-async def _score(config: Config, items: list[_Item], pipeline: Pipeline, everything: bool) -> None:
+async def _score(
+    config: Config, items: list[_Item], pipeline: Pipeline, everything: bool
+) -> str | None:
+    """Score the rows that need it in model-sized batches; returns the model's version."""
     wanted = [
         item
         for item in items
@@ -86,20 +89,21 @@ async def _score(config: Config, items: list[_Item], pipeline: Pipeline, everyth
         and (everything or pipeline.policies.for_message(item.message).needs_scores(item.message))
     ]
     if not wanted:
-        return
+        return None
     model = build_model(config.model)
     if model is None:
         if everything:
             raise ConfigError(
                 "[model]", [("backend", "replay --scores needs a model; set [model] backend")]
             )
-        return
+        return None
     size = config.model.batch_size
     for start in range(0, len(wanted), size):
         chunk = wanted[start : start + size]
         texts = [item.message.text for item in chunk if item.message is not None]
         for item, scores in zip(chunk, await asyncio.to_thread(model.predict, texts), strict=True):
             item.scores = scores
+    return model.version
 
 
 def _progress(done: int, total: int, started: float, err: TextIO) -> None:
@@ -148,7 +152,7 @@ async def run_replay(
                 item.message = _message(item.row, item.index, base)
             else:
                 item.result = {"id": item.row.id, "error": item.row.error}
-        await _score(config, items, pipeline, all_scores)
+        version = await _score(config, items, pipeline, all_scores)
         ordered = sorted(
             (i for i in items if i.message is not None),
             key=lambda i: i.message.sent_at,  # type: ignore[union-attr]
@@ -156,7 +160,8 @@ async def run_replay(
         started = time.perf_counter()
         for done, item in enumerate(ordered, 1):
             assert item.message is not None
-            judgement = await pipeline.judge(item.message, scores=item.scores)
+            scored_by = version if item.scores is not None else None
+            judgement = await pipeline.judge(item.message, item.scores, scored_by)
             item.result = verdict(item.row.id, judgement)
             if record and judgement is not None and judgement.decision.hits:
                 await pipeline.record(item.message, judgement, act=False)
