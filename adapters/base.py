@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Protocol
 
-from bot.actions import Action, Decision
-from bot.events import Message
+from bot.actions import Action, Decision, Posted, Reply, Response
+from bot.events import Invocation, Join, Message, PlatformAction, Report, Verification, Vote
 
 
 class TargetGone(Exception):
@@ -22,9 +22,23 @@ class TransientError(Exception):
 
 
 class Core(Protocol):
-    """What adapters call."""
+    """What adapters call: one method per platform event."""
 
     async def on_message(self, msg: Message) -> Decision | None: ...
+
+    async def on_join(self, join: Join) -> None: ...
+
+    async def on_command(self, invocation: Invocation) -> Response: ...
+
+    async def on_vote(self, vote: Vote) -> Response: ...
+
+    async def on_report(self, report: Report) -> Response: ...
+
+    async def on_verify(self, verification: Verification) -> Response: ...
+
+    async def on_platform_action(self, action: PlatformAction) -> None: ...
+
+    async def tick(self) -> None: ...
 
 
 class Adapter(Protocol):
@@ -36,3 +50,9 @@ class Adapter(Protocol):
     async def run(self, core: Core) -> None: ...
 
     async def apply(self, action: Action) -> None: ...
+
+    async def send(self, reply: Reply) -> Posted | None: ...
+
+    async def edit(self, posted: Posted, text: str) -> None: ...
+
+    async def retract(self, posted: Posted) -> None: ...

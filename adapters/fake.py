@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.base import Core
-from bot.actions import Action, Decision
+from bot.actions import Action, Decision, Posted, Reply
 from bot.events import Member, Message, utcnow
 
 
@@ -37,6 +37,9 @@ class FakeAdapter:
         self.platform = platform
         self.community_id = community_id
         self.calls: list[Action] = []
+        self.sent: list[Reply] = []
+        self.edits: list[tuple[Posted, str]] = []
+        self.retracted: list[Posted] = []
         self.fail: dict[str, list[Exception]] = defaultdict(list)
         self.ready = asyncio.Event()
         self._calls_file = calls_file
@@ -52,6 +55,12 @@ class FakeAdapter:
 
     def close(self) -> None:
         self._closed.set()
+
+    @property
+    def core(self) -> Core:
+        """The core this platform talks to (once `run` started)."""
+        assert self._core is not None
+        return self._core
 
     async def deliver(self, msg: Message) -> Decision | None:
         """Hand a message to the core as the platform would; returns the core's decision."""
@@ -69,19 +78,12 @@ class FakeAdapter:
         message_id: str | None = None,
         sent_at: datetime | None = None,
         roles: frozenset[str] = frozenset(),
+        rank: int | None = None,
+        reply_to: str | None = None,
     ) -> Message:
         """Build a message from a long-standing member (or a moderator)."""
         self._next_id += 1
-        member = Member(
-            platform=self.platform,
-            community_id=self.community_id,
-            user_id=author,
-            name=author,
-            is_moderator=moderator,
-            roles=roles,
-            joined_at=datetime(2024, 1, 1, tzinfo=UTC),
-            account_created_at=datetime(2020, 1, 1, tzinfo=UTC),
-        )
+        member = self.member(author, moderator=moderator, roles=roles, rank=rank)
         return Message(
             platform=self.platform,
             community_id=self.community_id,
@@ -90,7 +92,39 @@ class FakeAdapter:
             author=member,
             text=text,
             sent_at=sent_at or utcnow(),
+            reply_to=reply_to,
         )
+
+    def member(
+        self,
+        name: str,
+        *,
+        moderator: bool = False,
+        roles: frozenset[str] = frozenset(),
+        rank: int | None = None,
+    ) -> Member:
+        """A long-standing member; moderators rank 10 unless told otherwise, members 0."""
+        return Member(
+            platform=self.platform,
+            community_id=self.community_id,
+            user_id=name,
+            name=name,
+            is_moderator=moderator,
+            roles=roles,
+            joined_at=datetime(2024, 1, 1, tzinfo=UTC),
+            account_created_at=datetime(2020, 1, 1, tzinfo=UTC),
+            rank=rank if rank is not None else (10 if moderator else 0),
+        )
+
+    async def send(self, reply: Reply) -> Posted:
+        self.sent.append(reply)
+        return Posted(self.platform, reply.channel_id, f"bot{len(self.sent)}")
+
+    async def edit(self, posted: Posted, text: str) -> None:
+        self.edits.append((posted, text))
+
+    async def retract(self, posted: Posted) -> None:
+        self.retracted.append(posted)
 
     async def apply(self, action: Action) -> None:
         if self._hang:

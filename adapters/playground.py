@@ -1,52 +1,54 @@
 """The playground: a local chat in the terminal, the embedded default of `modbot run`.
 
 Type `alice: hello` to speak as alice (or just text, as `you`). `@bob` mentions bob and
-`[attach: setup.exe]` attaches a file. The playground behaves like a platform: deleted
-messages are gone, and timed-out or banned members cannot post. It reads a script from
-stdin just as well, so a whole conversation can be replayed and tested.
+`[attach: setup.exe]` attaches a file. `name: /warn @bob spam` runs a command,
+`name: /report #3 spam` reports message #3, `name: /vote 2 delete` presses a button on
+escalation #2, `name: /verify 1` answers the welcome gate, `+carol` makes carol join, and
+`~ 2h` moves time forward (deadlines fall due). The playground behaves like a platform:
+deleted messages are gone, and timed-out, banned or still-gated members cannot post.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import shlex
 import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from adapters.base import Core
-from bot.actions import Action, ActionKind, Decision
+from adapters.playground_world import PLATFORM, World
+from bot.actions import Action, Posted, Reply, Response
 from bot.config import PlaygroundConfig
-from bot.events import Attachment, Member, Message, utcnow
+from bot.events import Join, Verification, Vote, utcnow
+from rules.base import parse_duration
 
-PLATFORM = "playground"
-CHANNEL = "general"
 _SPEAKER = re.compile(r"^\s*([A-Za-z0-9_.-]{1,32}):\s?(.*)$", re.DOTALL)
-_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.-]{1,32})")
-_ATTACH = re.compile(r"\[attach:\s*([^\]\n]{1,120})\]")
-_KINDS = {
-    "image": (".png", ".jpg", ".jpeg", ".gif", ".webp"),
-    "video": (".mp4", ".mov", ".webm", ".mkv"),
-    "audio": (".mp3", ".ogg", ".wav", ".m4a"),
-}
-_OLD_ACCOUNT = datetime(2020, 1, 1, tzinfo=UTC)
-_OLD_MEMBER = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def _kind(filename: str) -> str:
-    lower = filename.lower()
-    return next((k for k, exts in _KINDS.items() if lower.endswith(exts)), "file")
-
-
-def describe_decision(decision: Decision | None) -> str:
+def describe_decision(decision: object) -> str:
     """One line for the transcript: `= warn  [profanity, repeats]`."""
     if decision is None:
         return "= allow (exempt)"
-    rules = ", ".join(sorted({h.rule + (" (shadow)" if h.shadow else "") for h in decision.hits}))
-    return f"= {decision.label}" + (f"  [{rules}]" if rules else "")
+    hits = getattr(decision, "hits", ())
+    rules = ", ".join(sorted({h.rule + (" (shadow)" if h.shadow else "") for h in hits}))
+    label = getattr(decision, "label", "allow")
+    return f"= {label}" + (f"  [{rules}]" if rules else "")
+
+
+class ShiftableClock:
+    """The real clock, plus however far `~ 2h` lines moved the playground forward."""
+
+    def __init__(self, base: Callable[[], datetime] = utcnow) -> None:
+        self._base = base
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return self._base() + self.offset
 
 
 class Playground:
@@ -60,22 +62,18 @@ class Playground:
         *,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
-        clock: Callable[[], datetime] = utcnow,
+        clock: ShiftableClock | None = None,
         echo: bool | None = None,
     ) -> None:
         self.config = config
         self._in = stdin or sys.stdin
         self._out = stdout or sys.stdout
-        self._clock = clock
+        self.clock = clock or ShiftableClock()
         self._echo = (not self._in.isatty()) if echo is None else echo
         self.ready = asyncio.Event()
-        self._next_id = 0
         # Message ids must never repeat across runs sharing one audit log: a repeated id reads
         # as a redelivery and is not judged again.
-        self._session = uuid.uuid4().hex[:12]
-        self._timeouts: dict[str, datetime] = {}
-        self._banned: set[str] = set()
-        self._joined: dict[str, datetime] = {}
+        self.world = World(config, self.clock, uuid.uuid4().hex[:12])
         self._held: list[str] | None = None
 
     async def run(self, core: Core) -> None:
@@ -88,80 +86,102 @@ class Playground:
         line = line.rstrip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
             return
-        found = _SPEAKER.match(line)
-        name, body = (found.group(1), found.group(2)) if found else ("you", line)
         if self._echo:
-            self._say(f"> {name}: {body}")
-        refused = self._refusal(name.lower())
-        if refused:
-            self._say(f"  ! {refused}; the message was not delivered")
-            return
+            self._say(f"> {line.strip()}")
         self._held = []
         try:
-            decision = await core.on_message(self._message(name, body))
+            await self._dispatch(core, line.strip())
         finally:
             held, self._held = self._held, None
-        self._say(f"  {describe_decision(decision)}")
         for text in held:
             self._say(text)
 
+    async def _dispatch(self, core: Core, line: str) -> None:
+        if line.startswith("~"):
+            span = parse_duration(line[1:].strip())
+            self.clock.offset += span
+            self._report(f"  (time moves on {line[1:].strip()}; now {self.clock():%H:%M} UTC)")
+            await core.tick()
+            return
+        if line.startswith("+"):
+            member = self.world.join(line[1:].strip())
+            await core.on_join(Join(member, self.clock(), self.world.member_count, "general"))
+            return
+        found = _SPEAKER.match(line)
+        name, body = (found.group(1), found.group(2)) if found else ("you", line)
+        refused = self.world.refusal(name.lower())
+        if body.startswith("/"):
+            await self._command(core, name, body)
+            return
+        if refused:
+            self._report(f"  ! {refused}; the message was not delivered")
+            return
+        msg = self.world.message(name, body)
+        decision = await core.on_message(msg)
+        self._held = [
+            f"  {describe_decision(decision)}  (#{self.world.number(msg)})",
+            *(self._held or []),
+        ]
+
+    async def _command(self, core: Core, name: str, body: str) -> None:
+        try:
+            words = shlex.split(body[1:])
+        except ValueError:
+            words = body[1:].split()
+        command, rest = (words[0].lower(), words[1:]) if words else ("help", [])
+        actor = self.world.member(name)
+        now = self.clock()
+        if command == "vote" and len(rest) >= 2 and rest[0].isdigit():
+            response = await core.on_vote(Vote(int(rest[0]), rest[1], actor, now))
+        elif command == "verify":
+            response = await core.on_verify(Verification(actor, f"gate:{(rest or ['ok'])[0]}", now))
+        else:
+            response = await core.on_command(self.world.invocation(actor, command, rest, now))
+        self._response(name, response)
+
+    def _response(self, name: str, response: Response) -> None:
+        scope = f" (only {name} sees this)" if response.private else ""
+        for number, line in enumerate(response.text.splitlines()):
+            self._report(f"  modbot{scope}: {line}" if number == 0 else f"    {line}")
+
     async def apply(self, action: Action) -> None:
-        """Show the action as the platform would, and keep its effect (timeouts, bans)."""
-        who = action.user_id
-        if action.kind is ActionKind.DELETE:
-            self._report(f"  - message from {who} deleted")
-        elif action.kind is ActionKind.WARN:
-            self._report(f"  - modbot to @{who}: {action.reason}")
-        elif action.kind is ActionKind.TIMEOUT and action.until is not None:
-            self._timeouts[who] = action.until
-            self._report(f"  - {who} timed out until {action.until:%H:%M:%S} UTC")
-        elif action.kind is ActionKind.KICK:
-            self._joined.pop(who, None)
-            self._report(f"  - {who} kicked")
-        elif action.kind is ActionKind.BAN:
-            self._banned.add(who)
-            self._report(f"  - {who} banned")
+        """Show the action as the platform would, and keep its effect."""
+        self._report(f"  - {self.world.apply(action)}")
 
-    def _refusal(self, user_id: str) -> str | None:
-        if user_id in self._banned:
-            return f"{user_id} is banned"
-        until = self._timeouts.get(user_id)
-        if until is not None and until > self._clock():
-            return f"{user_id} is timed out until {until:%H:%M:%S} UTC"
-        return None
+    async def send(self, reply: Reply) -> Posted:
+        posted = self.world.post(reply)
+        where = f"[#{reply.channel_id}] " if reply.channel_id != "general" else ""
+        to = f" to @{reply.mention_user_id}" if reply.mention_user_id else ""
+        private = f" (only {reply.private_to} sees this)" if reply.private_to else ""
+        pings = "".join(f" @{p}" for p in reply.ping)
+        lines = reply.text.splitlines() or [""]
+        self._report(f"  {where}modbot{to}{private}:{pings} {lines[0]}  (#{posted.message_id})")
+        for extra in lines[1:]:
+            self._report(f"    {extra}")
+        if reply.buttons:
+            self._report(
+                "    " + " ".join(f"[{b.label} = {self._press(b.data)}]" for b in reply.buttons)
+            )
+        if reply.delete_after:
+            self._report(f"    (removes itself after {reply.delete_after})")
+        return posted
 
-    def _message(self, name: str, body: str) -> Message:
-        now = self._clock()
-        user_id = name.lower()
-        newcomer = user_id in self.config.newcomers
-        joined = self._joined.setdefault(
-            user_id, now - timedelta(minutes=1) if newcomer else _OLD_MEMBER
-        )
-        author = Member(
-            platform=PLATFORM,
-            community_id=self.config.community,
-            user_id=user_id,
-            name=name,
-            is_moderator=user_id in self.config.moderators,
-            joined_at=joined,
-            account_created_at=now - timedelta(minutes=1) if newcomer else _OLD_ACCOUNT,
-        )
-        self._next_id += 1
-        mentioned = [m.lower() for m in _MENTION.findall(body)]
-        return Message(
-            platform=PLATFORM,
-            community_id=self.config.community,
-            channel_id=CHANNEL,
-            message_id=f"{self._session}-{self._next_id}",
-            author=author,
-            text=_ATTACH.sub("", body).strip() if _ATTACH.search(body) else body,
-            sent_at=now,
-            mentions=tuple(dict.fromkeys(m for m in mentioned if m not in ("everyone", "here"))),
-            mentions_everyone="everyone" in mentioned or "here" in mentioned,
-            attachments=tuple(
-                Attachment(f.strip(), _kind(f.strip())) for f in _ATTACH.findall(body)
-            ),
-        )
+    @staticmethod
+    def _press(data: str) -> str:
+        kind, _, rest = data.partition(":")
+        if kind == "esc":
+            number, _, verdict = rest.partition(":")
+            return f"/vote {number} {verdict}"
+        return f"/verify {rest}"
+
+    async def edit(self, posted: Posted, text: str) -> None:
+        first, *more = text.splitlines() or [""]
+        self._report(f"  [#{posted.channel_id}] modbot edited #{posted.message_id}: {first}")
+        for extra in more:
+            self._report(f"    {extra}")
+
+    async def retract(self, posted: Posted) -> None:
+        self._report(f"  (modbot removed its message #{posted.message_id})")
 
     def _report(self, text: str) -> None:
         if self._held is not None:

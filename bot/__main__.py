@@ -36,7 +36,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"modbot: playground (no platform configured), config {source}, audit log {where}",
         file=sys.stderr,
     )
-    app = App(config, [Playground(config.playground)])
+    playground = Playground(config.playground)
+    app = App(config, [playground], clock=playground.clock, config_path=_config_path(args))
     try:
         asyncio.run(app.run())
     except KeyboardInterrupt:

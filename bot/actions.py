@@ -27,6 +27,10 @@ class ActionKind(StrEnum):
     TIMEOUT = "timeout"
     KICK = "kick"
     BAN = "ban"
+    UNTIMEOUT = "untimeout"
+    UNBAN = "unban"
+    RESTRICT = "restrict"
+    UNRESTRICT = "unrestrict"
 
 
 SANCTION_ACTION = {
@@ -100,37 +104,103 @@ class Decision:
             return "escalate"
         return "allow"
 
-    def plan(self, msg: Message, now: datetime, reason: str, notice: str) -> list[Action]:
+    def plan(
+        self,
+        target: Target,
+        origin: str,
+        now: datetime,
+        reason: str,
+        notice: str,
+        also_ban: tuple[tuple[str, str, str], ...] = (),
+    ) -> list[Action]:
         """Turn the outcome into ordered actions: delete, tell the member, then the sanction.
 
         `reason` goes to the platform's audit trail; `notice` is the text shown to the member.
-        Keys are `auto:{message key}:{kind}`, so a redelivered message plans the same keys.
+        Keys are `{origin}:{kind}` (origin `auto:{message key}`, `cmd:{invocation}`,
+        `esc:{escalation}`), so a retried origin plans the same keys. `also_ban` lists the
+        (platform, chat, user) accounts linked to the target that a ban must follow.
         """
-        author = msg.author
 
-        def action(kind: ActionKind, until: datetime | None = None, text: str = reason) -> Action:
+        def action(
+            kind: ActionKind, until: datetime | None = None, text: str = reason, on: Target = target
+        ) -> Action:
+            suffix = "" if on is target else f":{on.platform}:{on.user_id}"
             return Action(
                 kind=kind,
-                platform=msg.platform,
-                community_id=msg.community_id,
-                user_id=author.user_id,
-                channel_id=msg.channel_id,
-                message_id=msg.message_id,
+                platform=on.platform,
+                community_id=on.chat_id,
+                user_id=on.user_id,
+                channel_id=on.channel_id,
+                message_id=on.message_id,
                 until=until,
                 reason=text,
-                key=f"auto:{msg.key}:{kind}",
+                key=f"{origin}:{kind}{suffix}",
             )
 
         planned: list[Action] = []
-        if self.delete:
+        if self.delete and target.message_id:
             planned.append(action(ActionKind.DELETE))
         if self.delete or self.sanction > Sanction.NONE:
             planned.append(action(ActionKind.WARN, text=notice))
         kind = SANCTION_ACTION.get(self.sanction)
         if kind is not None:
-            until = now + self.duration if kind is ActionKind.TIMEOUT else None
-            planned.append(action(kind, until=until))
+            timed = kind is ActionKind.TIMEOUT
+            planned.append(action(kind, until=now + self.duration if timed else None))
+        if self.sanction is Sanction.BAN:
+            for platform, chat, user in also_ban:
+                linked = Target(platform, chat, user, user)
+                planned.append(action(ActionKind.BAN, on=linked))
         return planned
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Who (and which message, if any) an outcome is applied to."""
+
+    platform: str
+    chat_id: str
+    user_id: str
+    user_name: str
+    channel_id: str = ""
+    message_id: str = ""
+
+    def action(
+        self,
+        kind: ActionKind,
+        origin: str,
+        reason: str,
+        *,
+        until: datetime | None = None,
+        not_before: datetime | None = None,
+        message_id: str | None = None,
+    ) -> Action:
+        """One action on this target keyed `{origin}:{kind}` (plus the message for deletes
+        of other messages, as in a purge)."""
+        other = message_id is not None and message_id != self.message_id
+        return Action(
+            kind=kind,
+            platform=self.platform,
+            community_id=self.chat_id,
+            user_id=self.user_id,
+            channel_id=self.channel_id,
+            message_id=message_id if message_id is not None else self.message_id,
+            until=until,
+            reason=reason,
+            key=f"{origin}:{kind}" + (f":{message_id}" if other else ""),
+            not_before=not_before,
+        )
+
+    @classmethod
+    def of(cls, msg: Message) -> Target:
+        author = msg.author
+        return cls(
+            msg.platform,
+            msg.community_id,
+            author.user_id,
+            author.name,
+            msg.channel_id,
+            msg.message_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +208,8 @@ class Action:
     """A side effect on a platform, committed to the audit log before it is applied.
 
     For `warn`, `reason` is the text shown to the member; for the others it is the reason
-    written to the platform's own audit trail. `until` is absolute (timeouts only).
+    written to the platform's own audit trail. `until` is absolute (timeouts, temporary bans).
+    `message_id` is empty when no message is involved.
     """
 
     kind: ActionKind
@@ -150,3 +221,48 @@ class Action:
     until: datetime | None
     reason: str
     key: str
+    not_before: datetime | None = None
+    """When set, the action waits until then (a temporary ban's unban)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button under a bot message. `data` (at most 64 bytes) comes back when pressed."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message the bot posts. Only `mention_user_id` and the ids in `ping` may be pinged;
+    every other mention in `text` has already been neutralised. `private_to` asks for a
+    message only that member sees (ephemeral or direct) where the platform allows it."""
+
+    platform: str
+    community_id: str
+    channel_id: str
+    text: str
+    reply_to: str | None = None
+    mention_user_id: str | None = None
+    private_to: str | None = None
+    delete_after: timedelta | None = None
+    buttons: tuple[Button, ...] = ()
+    ping: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """Where a bot message landed, so it can be edited or removed later."""
+
+    platform: str
+    channel_id: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The core's answer to a command, a vote, a report or a verification."""
+
+    text: str
+    private: bool = True

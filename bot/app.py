@@ -6,15 +6,17 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 
 from adapters.base import Adapter
 from bot.classifier import BatchingClassifier
-from bot.config import Config
+from bot.config import Config, load_config
+from bot.config_errors import ConfigError
+from bot.core import Core
 from bot.events import utcnow
-from bot.executor import Executor
 from bot.models import build_model
-from bot.pipeline import Pipeline
-from storage.audit import AuditLog
+from bot.policy import build_policy
+from bot.services import Services, build_services
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -33,43 +35,66 @@ def build_classifier(config: Config) -> BatchingClassifier | None:
 
 
 class App:
-    """One process, one loop: the database, the model worker, the executor's retry worker and
-    every adapter run in one TaskGroup. When all adapters finish (the playground reached the
-    end of its input), the workers stop and the database closes."""
+    """One process, one loop: the database, the model worker, the executor's retries, the
+    escalation and welcome-gate deadlines, the health counters and every adapter run in one
+    TaskGroup. When all adapters finish (the playground reached the end of its input), the
+    workers stop, the counters are flushed and the database closes."""
 
     def __init__(
         self,
         config: Config,
         adapters: Sequence[Adapter],
         clock: Callable[[], datetime] = utcnow,
+        config_path: Path | None = None,
     ) -> None:
         self.config = config
         self.adapters = list(adapters)
         self.clock = clock
+        self.config_path = config_path
+        self.services: Services | None = None
 
     async def run(self) -> None:
         db = Database(self.config.storage.resolved_url())
         try:
             await db.migrate()
-            audit = AuditLog(db)
             classifier = build_classifier(self.config)
-            executor = Executor(audit, {a.platform: a for a in self.adapters}, self.clock)
-            pipeline = Pipeline(
-                self.config, clock=self.clock, classifier=classifier, audit=audit, executor=executor
-            )
+            platforms = {a.platform: a for a in self.adapters}
+            services = build_services(self.config, db, platforms, self.clock, classifier)
+            services.reload = self._reloader(services)
+            self.services = services
+            core = Core(services)
             stop = asyncio.Event()
             async with asyncio.TaskGroup() as tasks:
                 if classifier is not None:
                     tasks.create_task(classifier.run(stop))
-                tasks.create_task(executor.retry_forever(stop))
-                runners = [tasks.create_task(a.run(pipeline)) for a in self.adapters]
+                tasks.create_task(services.executor.retry_forever(stop))
+                tasks.create_task(services.escalations.run(stop))
+                tasks.create_task(services.welcome.run(stop))
+                tasks.create_task(services.metrics.run(stop))
+                runners = [tasks.create_task(a.run(core)) for a in self.adapters]
                 await asyncio.gather(*(a.ready.wait() for a in self.adapters))
-                reconciled = await executor.reconcile()
+                reconciled = await services.executor.reconcile()
                 if reconciled:
                     log.info("reconciled %d pending action(s) from before the restart", reconciled)
                 try:
                     await asyncio.gather(*runners)
                 finally:
                     stop.set()
+            await services.metrics.flush()
         finally:
             await db.close()
+
+    def _reloader(self, services: Services):  # type: ignore[no-untyped-def]
+        async def reload() -> tuple[str | None, str]:
+            """Read the config file again; keep the old config if the new one has errors."""
+            if self.config_path is None:
+                return "started on the embedded defaults: there is no file to reload", ""
+            try:
+                config = load_config(self.config_path)
+            except ConfigError as exc:
+                return str(exc), ""
+            services.reconfigure(config)
+            version = build_policy(config, config.community_for("", "")).version
+            return None, version
+
+        return reload

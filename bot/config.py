@@ -10,38 +10,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from bot.config_base import MAX_TIMEOUT, Language, Localized, SanctionName, Strict, slug
 from bot.config_errors import ConfigError, describe
+from bot.config_sections import (
+    EscalationConfig,
+    FaqConfig,
+    ReportsConfig,
+    StrikesConfig,
+    TextOverrides,
+    WelcomeConfig,
+)
 from rules import RULE_TYPES
 from rules.base import Duration, Scope
-
-Language = Literal["en", "id"]
-SanctionName = Literal["none", "warn", "timeout", "kick", "ban"]
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-MAX_TIMEOUT = timedelta(days=28)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _slug(value: str) -> str:
-    if not _SLUG.match(value):
-        raise ValueError(
-            f"must be a short id of lower-case letters, digits, '-' or '_' (got {value!r})"
-        )
-    return value
-
-
-class Localized(Strict):
-    """A text in every language the bot speaks."""
-
-    en: str = Field(min_length=1)
-    id: str = Field(min_length=1)
-
-    def __call__(self, language: str) -> str:
-        return self.id if language == "id" else self.en
 
 
 class Guideline(Strict):
@@ -51,7 +33,7 @@ class Guideline(Strict):
     title: Localized
     text: Localized
 
-    _id = field_validator("id")(_slug)
+    _id = field_validator("id")(slug)
 
 
 class OutcomeConfig(Strict):
@@ -77,7 +59,7 @@ class RuleConfig(Strict):
     scope: Scope = Scope()
     shadow: bool = False
 
-    _name = field_validator("name")(_slug)
+    _name = field_validator("name")(slug)
 
     @field_validator("type")
     @classmethod
@@ -115,7 +97,10 @@ class ModelConfig(Strict):
 
 class PlaygroundConfig(Strict):
     community: str = "playground"
+    moderator_channel: str = "mods"
     moderators: list[str] = ["mod"]
+    admins: list[str] = ["admin"]
+    owner: str = "owner"
     newcomers: list[str] = ["newbie"]
 
 
@@ -123,11 +108,15 @@ class CommunityConfig(Strict):
     """A community: one or more platform chats sharing guidelines, rules and case numbers."""
 
     id: str
+    name: str | None = None
     language: Language | None = None
     platforms: dict[str, list[str]] = {}
+    moderator_channels: dict[str, str] = {}
     disabled_rules: list[str] = []
+    share_bans: bool = False
+    texts: TextOverrides = TextOverrides()
 
-    _id = field_validator("id")(_slug)
+    _id = field_validator("id")(slug)
 
 
 class Config(Strict):
@@ -135,6 +124,12 @@ class Config(Strict):
     storage: StorageConfig = StorageConfig()
     model: ModelConfig = ModelConfig()
     playground: PlaygroundConfig = PlaygroundConfig()
+    escalation: EscalationConfig = EscalationConfig()
+    strikes: StrikesConfig = StrikesConfig()
+    reports: ReportsConfig = ReportsConfig()
+    welcome: WelcomeConfig = WelcomeConfig()
+    faq: FaqConfig = FaqConfig()
+    texts: TextOverrides = TextOverrides()
     guidelines: list[Guideline] = []
     rules: list[RuleConfig] = []
     communities: list[CommunityConfig] = []
@@ -145,8 +140,16 @@ class Config(Strict):
             if chat_id in community.platforms.get(platform, ()):
                 return community
         if platform == "playground":
-            return CommunityConfig(id=_community_id(chat_id))
-        return CommunityConfig(id=_community_id(f"{platform}-{chat_id}"))
+            return CommunityConfig(
+                id=_community_id(chat_id),
+                moderator_channels={"playground": self.playground.moderator_channel},
+                texts=self.texts,
+            )
+        return CommunityConfig(id=_community_id(f"{platform}-{chat_id}"), texts=self.texts)
+
+    def community(self, community_id: str) -> CommunityConfig | None:
+        """A community listed in [[communities]], by its id."""
+        return next((c for c in self.communities if c.id == community_id), None)
 
 
 def _community_id(raw: str) -> str:

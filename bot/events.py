@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 
@@ -25,6 +26,9 @@ class Member:
     roles: frozenset[str] = frozenset()
     joined_at: datetime | None = None
     account_created_at: datetime | None = None
+    rank: int = 0
+    """Place in the platform's hierarchy, higher outranks lower (Discord's top role position,
+    Telegram's member < admin < owner). Nobody may act on a member of equal or higher rank."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,7 @@ class Message:
     mentions_everyone: bool = False
     attachments: tuple[Attachment, ...] = ()
     edited: bool = False
+    reply_to: str | None = None
 
     @property
     def key(self) -> str:
@@ -72,3 +77,81 @@ class Message:
             return base
         digest = zlib.crc32(self.text.encode("utf-8", "surrogatepass"))
         return f"{base}:edit-{digest:08x}"
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """A member joined a community (or came back)."""
+
+    member: Member
+    at: datetime
+    member_count: int | None = None
+    channel_id: str | None = None
+    """Where to greet (the platform's welcome channel); None: the chat itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """Someone ran a command. The adapter resolves the member option to `target` from its own
+    member cache; when it cannot, `target` is None and `target_id` says who was meant.
+
+    `id` is unique per invocation (interaction or update id): actions it causes are keyed
+    `cmd:{platform}:{id}:{kind}`. `message` is the message the command replies to (or was
+    run on, as a context action). `bot` is the bot's own member here (for its rank).
+    """
+
+    id: str
+    platform: str
+    community_id: str
+    channel_id: str
+    actor: Member
+    command: str
+    args: Mapping[str, str] = field(default_factory=dict)
+    target: Member | None = None
+    target_id: str | None = None
+    message_id: str | None = None
+    message: Message | None = None
+    bot: Member | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """A moderator pressed a verdict button on an escalation notice."""
+
+    escalation_id: int
+    verdict: str
+    voter: Member
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A member reported a message to the moderators."""
+
+    message: Message
+    reporter: Member
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A newcomer answered the welcome gate (pressed the button, or picked an answer)."""
+
+    member: Member
+    answer: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformAction:
+    """A moderation action someone took by hand on the platform (not through modbot)."""
+
+    id: str
+    kind: str
+    target: Member
+    actor: Member | None
+    reason: str
+    at: datetime
+    until: datetime | None = None

@@ -1,4 +1,4 @@
-"""One message from adapter to audit log: normalise, score, evaluate, record, then act."""
+"""One message from adapter to audit log: normalise, score, evaluate, then record and act."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.actions import Action, Decision, Sanction
+from bot.actions import Decision, Target
 from bot.classifier import BatchingClassifier, Scores
 from bot.config import Config
+from bot.enforce import Enforced, Enforcement, Enforcer
 from bot.events import Message
-from bot.executor import Executor
-from bot.i18n import duration, text
 from bot.policy import Policy, build_policy
 from bot.window import RecentWindow
 from rules.base import Context, Recent, fingerprint
-from rules.normalize import normalize
-from storage.audit import PENDING, SKIPPED, AuditLog, CaseDraft
+from rules.normalize import Views, normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +23,7 @@ class Judgement:
 
     policy: Policy
     decision: Decision
+    views: Views
     scores: Scores | None
     model_version: str | None
     model_note: str | None
@@ -51,7 +50,7 @@ class Policies:
 
 
 class Pipeline:
-    """The core as adapters see it: `on_message` judges, records, then acts."""
+    """Judges messages against their community's policy, and records what it decided."""
 
     def __init__(
         self,
@@ -59,16 +58,19 @@ class Pipeline:
         *,
         clock: Callable[[], datetime],
         classifier: BatchingClassifier | None = None,
-        audit: AuditLog | None = None,
-        executor: Executor | None = None,
+        enforcer: Enforcer | None = None,
     ) -> None:
         self.config = config
         self.policies = Policies(config)
         self._clock = clock
         self._classifier = classifier
-        self._audit = audit
-        self._executor = executor
+        self._enforcer = enforcer
         self._window = RecentWindow()
+
+    def reconfigure(self, config: Config) -> None:
+        """Use a new config: policies are rebuilt; the flood and duplicate memory stays."""
+        self.config = config
+        self.policies = Policies(config)
 
     async def judge(
         self, msg: Message, scores: Scores | None = None, model_version: str | None = None
@@ -93,60 +95,29 @@ class Pipeline:
                 model_version = self._classifier.model.version
                 note = None if scores is not None else "model unavailable (timeout or error)"
         ctx = Context(views=views, now=msg.sent_at, recent=recent, scores=scores)
-        return Judgement(policy, policy.evaluate(msg, ctx), scores, model_version, note)
+        decision = policy.evaluate(msg, ctx)
+        return Judgement(policy, decision, views, scores, model_version, note)
 
-    async def on_message(self, msg: Message) -> Decision | None:
-        """Judge a message; if any rule hit, record the case and its actions, then apply them.
-
-        A redelivered message finds its case already recorded and does nothing more.
-        """
-        judgement = await self.judge(msg)
-        if judgement is None or not judgement.decision.hits:
-            return judgement.decision if judgement else None
-        await self.record(msg, judgement, act=True)
-        return judgement.decision
-
-    async def record(self, msg: Message, judgement: Judgement, *, act: bool) -> bool:
-        """Write the case (and, when `act`, apply its actions). False if it was already known."""
-        if self._audit is None:
+    async def record(self, msg: Message, judgement: Judgement, *, act: bool = True) -> Enforced:
+        """Write the case and (when `act` and not in dry run) apply its actions."""
+        if self._enforcer is None:
             raise RuntimeError("this pipeline has no audit log")
         policy, decision = judgement.policy, judgement.decision
-        dry = policy.dry_run or not act
-        actions = self.plan(msg, policy, decision)
-        draft = CaseDraft(
-            community_id=policy.community,
-            origin_key=f"auto:{msg.key}",
-            platform=msg.platform,
-            chat_id=msg.community_id,
-            channel_id=msg.channel_id,
-            message_id=msg.message_id,
-            user_id=msg.author.user_id,
-            user_name=msg.author.name,
-            decision=decision,
-            policy_version=policy.version,
-            created_at=self._clock(),
-            excerpt=msg.text[: self.config.bot.excerpt_chars] or None,
-            scores=judgement.scores,
-            model_version=judgement.model_version,
-            model_note=judgement.model_note,
-            dry_run=dry,
-        )
-        recorded = await self._audit.record_case(draft, actions, SKIPPED if dry else PENDING)
-        if recorded.created and not dry and self._executor is not None:
-            await self._executor.execute(recorded.actions)
-        return recorded.created
-
-    def plan(self, msg: Message, policy: Policy, decision: Decision) -> list[Action]:
-        """The decision's actions, with the member's notice in the community's language."""
-        acting = [h for h in decision.hits if not h.shadow]
-        if not acting or not (decision.delete or decision.sanction > Sanction.NONE):
-            return []
         guideline_id = policy.guideline_to_name(decision)
         language = policy.language
         guideline = policy.guidelines[guideline_id].title(language) if guideline_id else ""
-        kind = decision.sanction.name.lower() if decision.sanction > Sanction.NONE else "delete"
-        values = {"guideline": guideline, "duration": duration(language, decision.duration)}
-        notice = text(language, f"notice.{kind}", **values)
-        rules = ", ".join(sorted({h.rule for h in acting}))
-        reason = f"{guideline} ({rules})" if guideline else rules
-        return decision.plan(msg, self._clock(), reason=reason, notice=notice)
+        return await self._enforcer.enforce(
+            Enforcement(
+                community=policy.settings,
+                target=Target.of(msg),
+                decision=decision,
+                origin=f"auto:{msg.key}",
+                guideline=guideline,
+                excerpt=msg.text[: self.config.bot.excerpt_chars] or None,
+                scores=judgement.scores,
+                model_version=judgement.model_version,
+                model_note=judgement.model_note,
+                policy_version=policy.version,
+                dry=policy.dry_run or not act,
+            )
+        )

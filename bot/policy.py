@@ -38,6 +38,7 @@ class Policy:
     """One community's immutable policy. Reload swaps the whole object."""
 
     community: str
+    settings: CommunityConfig
     language: str
     entries: tuple[RuleEntry, ...]
     guidelines: Mapping[str, Guideline]
@@ -140,6 +141,7 @@ def build_policy(config: Config, community: CommunityConfig) -> Policy:
     window = max((r.count for r in windowed), default=1)
     return Policy(
         community=community.id,
+        settings=community,
         language=community.language or config.bot.language,
         entries=tuple(entries),
         guidelines={g.id: g for g in config.guidelines},

@@ -19,12 +19,14 @@ from typing import Any, TextIO
 
 from bot.config import Config
 from bot.config_errors import ConfigError
+from bot.enforce import Enforcer
 from bot.events import Member, Message, utcnow
 from bot.models import build_model
 from bot.pipeline import Judgement, Pipeline
 from bot.replay_input import Row, read_rows
 from storage.audit import AuditLog
 from storage.db import Database
+from storage.people import People
 
 PROGRESS_EVERY = 250
 
@@ -141,11 +143,11 @@ async def run_replay(
     items = [_Item(i, row) for i, row in enumerate(read_rows(path))]
     db = Database(config.storage.resolved_url()) if record else None
     try:
-        audit = None
+        enforcer = None
         if db is not None:
             await db.migrate()
-            audit = AuditLog(db)
-        pipeline = Pipeline(config, clock=utcnow, audit=audit)
+            enforcer = Enforcer(config, AuditLog(db), People(db), None, utcnow)
+        pipeline = Pipeline(config, clock=utcnow, enforcer=enforcer)
         base = datetime.now(UTC).replace(microsecond=0)
         for item in items:
             if item.row.error is None:

@@ -33,3 +33,31 @@ class RecentWindow:
         before = tuple(history)
         history.append(entry)
         return before
+
+
+class MessageLog:
+    """The ids of each member's last messages, so `/purge` and `/ban purge` can remove them.
+    Bounded: `depth` messages for the `max_members` most recently active members."""
+
+    def __init__(self, depth: int = 100, max_members: int = 10_000) -> None:
+        self._depth = depth
+        self._max = max_members
+        self._members: OrderedDict[tuple[str, str, str], deque[tuple[str, str]]] = OrderedDict()
+
+    def add(
+        self, platform: str, chat_id: str, user_id: str, channel_id: str, message_id: str
+    ) -> None:
+        key = (platform, chat_id, user_id)
+        kept = self._members.get(key)
+        if kept is None:
+            kept = self._members[key] = deque(maxlen=self._depth)
+            if len(self._members) > self._max:
+                self._members.popitem(last=False)
+        else:
+            self._members.move_to_end(key)
+        kept.append((channel_id, message_id))
+
+    def last(self, platform: str, chat_id: str, user_id: str, count: int) -> list[tuple[str, str]]:
+        """Up to `count` (channel, message) ids of the member's latest messages, newest first."""
+        kept = self._members.get((platform, chat_id, user_id), ())
+        return list(reversed(kept))[:count]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.actions import Action, ActionKind, Decision
 from storage.db import Database
 from storage.models import ActionRow, CaseRow, HitRow
+from storage.models_community import StrikeRow
 
 PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
 
@@ -39,7 +40,12 @@ class CaseDraft:
     decision: Decision
     policy_version: str
     created_at: datetime
+    label: str | None = None
+    """The decision word to store when it is not the sanction's (untimeout, unban, note)."""
     actor: str = "auto"
+    actor_name: str | None = None
+    strike_person: str | None = None
+    """When set, the case gives this person a strike (in the same transaction)."""
     excerpt: str | None = None
     scores: Mapping[str, float] | None = None
     model_version: str | None = None
@@ -147,7 +153,8 @@ class AuditLog:
                 user_id=draft.user_id,
                 user_name=clean_text(draft.user_name, 200),
                 actor=draft.actor,
-                decision=decision.label,
+                actor_name=clean_text(draft.actor_name, 200) if draft.actor_name else None,
+                decision=draft.label or decision.label,
                 delete=decision.delete,
                 sanction=decision.sanction.name.lower(),
                 duration_s=int(decision.duration.total_seconds()),
@@ -180,6 +187,15 @@ class AuditLog:
                     for hit in decision.hits
                 ],
             )
+        if draft.strike_person is not None:
+            await conn.execute(
+                insert(StrikeRow).values(
+                    community_id=draft.community_id,
+                    person_id=draft.strike_person,
+                    case_id=case_id,
+                    created_at=draft.created_at,
+                )
+            )
         if actions:
             now = draft.created_at
             await conn.execute(
@@ -199,7 +215,7 @@ class AuditLog:
                         "reason": clean_text(action.reason, 2000),
                         "status": status,
                         "attempts": 0,
-                        "next_attempt_at": now,
+                        "next_attempt_at": action.not_before or now,
                         "created_at": now,
                         "updated_at": now,
                     }

@@ -40,6 +40,7 @@ class CaseRow(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     user_name: Mapped[str] = mapped_column(String(200))
     actor: Mapped[str] = mapped_column(String(100), default="auto")
+    actor_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     decision: Mapped[str] = mapped_column(String(16), index=True)
     delete: Mapped[bool] = mapped_column(Boolean, default=False)
     sanction: Mapped[str] = mapped_column(String(16), default="none")

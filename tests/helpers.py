@@ -11,9 +11,9 @@ from adapters.fake import FakeAdapter
 from bot.app import build_classifier
 from bot.classifier import BatchingClassifier
 from bot.config import Config, load_config, parse_config
-from bot.executor import Executor
-from bot.pipeline import Pipeline
-from storage.audit import AuditLog
+from bot.core import Core as BotCore
+from bot.events import Invocation, Member
+from bot.services import Services, build_services
 from storage.db import Database
 from tests.conftest import config_on
 
@@ -33,20 +33,41 @@ class Clock:
 
 @dataclass
 class Core:
-    """Pipeline, executor and a fake platform over one SQLite file."""
+    """The real core over one SQLite file, a fake platform and a clock tests move."""
 
     config: Config
     db: Database
-    audit: AuditLog
-    executor: Executor
-    pipeline: Pipeline
+    services: Services
+    core: BotCore
     fake: FakeAdapter
     clock: Clock
     classifier: BatchingClassifier | None
 
+    @property
+    def executor(self):  # type: ignore[no-untyped-def]
+        return self.services.executor
+
     async def say(self, text: str, **kwargs: Any) -> Any:
         kwargs.setdefault("sent_at", self.clock())
-        return await self.pipeline.on_message(self.fake.message(text, **kwargs))
+        return await self.core.on_message(self.fake.message(text, **kwargs))
+
+    async def command(
+        self, actor: Member, command: str, target: Member | None = None, **args: str
+    ) -> Any:
+        invocation = Invocation(
+            id=f"i{self.clock().timestamp()}-{command}-{len(self.fake.calls)}-{id(args)}",
+            platform=self.fake.platform,
+            community_id=self.fake.community_id,
+            channel_id="general",
+            actor=actor,
+            command=command,
+            args=args,
+            target=target,
+            target_id=target.user_id if target else None,
+            bot=self.fake.member("modbot", rank=60),
+            at=self.clock(),
+        )
+        return await self.core.on_command(invocation)
 
     async def statuses(self) -> list[tuple[str, str]]:
         from sqlalchemy import text as sql
@@ -63,8 +84,6 @@ async def build_core(path: Path, config_text: str | None = None) -> Core:
     await db.migrate()
     clock = Clock()
     fake = FakeAdapter()
-    audit = AuditLog(db)
-    executor = Executor(audit, {fake.platform: fake}, clock)
     classifier = build_classifier(config)
-    pipeline = Pipeline(config, clock=clock, classifier=classifier, audit=audit, executor=executor)
-    return Core(config, db, audit, executor, pipeline, fake, clock, classifier)
+    services = build_services(config, db, {fake.platform: fake}, clock, classifier)
+    return Core(config, db, services, BotCore(services), fake, clock, classifier)

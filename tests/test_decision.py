@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.actions import ActionKind, Decision, Hit, Outcome, Sanction
+from bot.actions import ActionKind, Decision, Hit, Outcome, Sanction, Target
 from bot.events import Member, Message
 
 hits = st.builds(
@@ -73,9 +73,10 @@ def message() -> Message:
 def test_the_plan_deletes_first_then_tells_the_member_then_sanctions() -> None:
     now = datetime(2026, 1, 1, 12, tzinfo=UTC)
     decision = Decision(True, Sanction.TIMEOUT, timedelta(hours=1), False, ())
-    plan = decision.plan(message(), now, reason="Respect (slurs)", notice="Please be kind.")
+    msg = message()
+    plan = decision.plan(Target.of(msg), f"auto:{msg.key}", now, "Respect (slurs)", "Be kind.")
     assert [a.kind for a in plan] == [ActionKind.DELETE, ActionKind.WARN, ActionKind.TIMEOUT]
-    assert plan[1].reason == "Please be kind."
+    assert plan[1].reason == "Be kind."
     assert plan[2].until == now + timedelta(hours=1)
     assert [a.key for a in plan] == [
         "auto:fake:c1:m1:delete",
@@ -84,8 +85,22 @@ def test_the_plan_deletes_first_then_tells_the_member_then_sanctions() -> None:
     ]
 
 
+def test_a_ban_follows_linked_accounts_and_never_takes_a_timeout_duration() -> None:
+    msg = message()
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    banned = Decision(True, Sanction.BAN, timedelta(minutes=10), False, ())
+    plan = banned.plan(Target.of(msg), "esc:1", now, "r", "n", (("telegram", "-100", "77"),))
+    bans = [a for a in plan if a.kind is ActionKind.BAN]
+    assert [(a.platform, a.user_id, a.until) for a in bans] == [
+        ("fake", "u1", None),
+        ("telegram", "77", None),
+    ]
+    assert len({a.key for a in plan}) == len(plan)
+
+
 def test_an_escalation_alone_plans_no_platform_action() -> None:
-    plan = Decision(escalate=True).plan(message(), datetime.now(UTC), "r", "n")
+    msg = message()
+    plan = Decision(escalate=True).plan(Target.of(msg), "auto:x", datetime.now(UTC), "r", "n")
     assert plan == []
 
 

@@ -64,12 +64,17 @@ def transcript(stdout: str) -> dict[str, list[str]]:
     return out
 
 
+def verdict(lines: list[str]) -> str:
+    """The decision line without its message number: `= timeout  [slurs]`."""
+    return lines[0].rsplit("  (#", 1)[0]
+
+
 def test_the_playground_enforces_the_default_guidelines(tmp_path: Path) -> None:
     run = modbot("run", cwd=tmp_path, stdin=SCRIPT)
     assert run.returncode == 0, run.stderr
     said = transcript(run.stdout)
     for line, decision in EXPECTED.items():
-        assert said[line][0] == decision, (line, said[line])
+        assert verdict(said[line]) == decision, (line, said[line])
     assert any(
         s.startswith("- modbot to @bob:") and "Respect everyone" in s
         for s in said["bob: you are a faggot"]

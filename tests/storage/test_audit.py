@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from bot.actions import Action, ActionKind, Decision, Hit, Sanction
 from storage.audit import APPLIED, PENDING, AuditLog, CaseDraft
-from storage.db import Database
+from storage.db import MIGRATIONS, Database
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -73,7 +75,10 @@ async def test_migrating_twice_changes_nothing(db: Database) -> None:
     await db.migrate()
     async with db.read() as conn:
         version = await conn.scalar(text("SELECT version_num FROM alembic_version"))
-    assert version == "0001"
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert version == head
 
 
 async def test_a_case_is_written_with_its_hits_and_pending_actions(db: Database) -> None:

@@ -1,0 +1,162 @@
+"""Community health counters. Counts and timestamps only: no message content is kept here.
+
+Per-message counts (activity, model scores) gather in memory and are flushed in one write
+every few seconds; rarer events (joins, questions, decisions) are written as they happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from sqlalchemy import insert, select, update
+
+from storage.db import Database
+from storage.escalations import Escalation
+from storage.models_metrics import ActivityRow, CounterRow, JoinRow, QuestionRow
+
+log = logging.getLogger(__name__)
+OVERTURN_KINDS = ("grey", "rule", "rule-error")
+
+
+class Metrics:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self._clock = clock
+        self._activity: Counter[tuple[str, str, date, str]] = Counter()
+        self._counters: Counter[tuple[str, str, date, str, str]] = Counter()
+
+    def message(self, community: str, platform: str, user_id: str, at: datetime) -> None:
+        """Count a member's message (for messages per day and active members)."""
+        self._activity[(community, platform, at.date(), user_id)] += 1
+
+    def count(self, community: str, platform: str, at: datetime, name: str, key: str = "") -> None:
+        """Add one to a daily counter such as `scored`, `toxic` or `overturn` (key: rule)."""
+        self._counters[(community, platform, at.date(), name, key)] += 1
+
+    async def joined(self, community: str, platform: str, user_id: str, at: datetime) -> None:
+        async with self.db.write() as conn:
+            await conn.execute(
+                insert(JoinRow).values(
+                    community_id=community, platform=platform, user_id=user_id, joined_at=at
+                )
+            )
+
+    async def asked(
+        self, community: str, platform: str, chat_id: str, message_id: str, at: datetime
+    ) -> None:
+        """A question was asked; `answered` closes it."""
+        async with self.db.write() as conn:
+            exists = await conn.scalar(
+                select(QuestionRow.id).where(
+                    QuestionRow.platform == platform,
+                    QuestionRow.chat_id == chat_id,
+                    QuestionRow.message_id == message_id,
+                )
+            )
+            if exists is None:
+                await conn.execute(
+                    insert(QuestionRow).values(
+                        community_id=community,
+                        platform=platform,
+                        chat_id=chat_id,
+                        message_id=message_id,
+                        asked_at=at,
+                    )
+                )
+
+    async def answered(
+        self, platform: str, chat_id: str, message_id: str, by: str, at: datetime
+    ) -> None:
+        """The question `message_id` got its first answer (by `faq` or a `member`)."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(QuestionRow)
+                .where(
+                    QuestionRow.platform == platform,
+                    QuestionRow.chat_id == chat_id,
+                    QuestionRow.message_id == message_id,
+                    QuestionRow.answered_at.is_(None),
+                )
+                .values(answered_at=at, answered_by=by)
+            )
+
+    async def decided(self, esc: Escalation, verdict: str, at: datetime) -> None:
+        """A human (or the fallback) decided: a dismissed rule flag is an overturn of that rule."""
+        if verdict == "dismiss" and esc.kind in OVERTURN_KINDS:
+            self.overturned(esc.community_id, esc.platform, at, esc.rules.split(","))
+
+    def overturned(self, community: str, platform: str, at: datetime, rules: Iterable[str]) -> None:
+        """Humans reversed an automatic decision made by `rules`."""
+        for rule in {r.strip() for r in rules if r.strip()}:
+            self.count(community, platform, at, "overturn", rule)
+
+    async def flush(self) -> None:
+        """Write the counts gathered in memory, in one transaction."""
+        activity, self._activity = self._activity, Counter()
+        counters, self._counters = self._counters, Counter()
+        if not activity and not counters:
+            return
+        try:
+            async with self.db.write() as conn:
+                for (community, platform, day, user), n in activity.items():
+                    where = (
+                        ActivityRow.community_id == community,
+                        ActivityRow.platform == platform,
+                        ActivityRow.day == day,
+                        ActivityRow.user_id == user,
+                    )
+                    done = await conn.execute(
+                        update(ActivityRow).where(*where).values(messages=ActivityRow.messages + n)
+                    )
+                    if done.rowcount == 0:
+                        await conn.execute(
+                            insert(ActivityRow).values(
+                                community_id=community,
+                                platform=platform,
+                                day=day,
+                                user_id=user,
+                                messages=n,
+                            )
+                        )
+                for (community, platform, day, name, key), n in counters.items():
+                    key_of = (
+                        CounterRow.community_id == community,
+                        CounterRow.platform == platform,
+                        CounterRow.day == day,
+                        CounterRow.name == name,
+                        CounterRow.key == key,
+                    )
+                    done = await conn.execute(
+                        update(CounterRow).where(*key_of).values(value=CounterRow.value + n)
+                    )
+                    if done.rowcount == 0:
+                        await conn.execute(
+                            insert(CounterRow).values(
+                                community_id=community,
+                                platform=platform,
+                                day=day,
+                                name=name,
+                                key=key,
+                                value=n,
+                            )
+                        )
+        except Exception:
+            self._activity.update(activity)  # keep the counts for the next flush
+            self._counters.update(counters)
+            raise
+
+    async def run(self, stop: asyncio.Event, every: float = 10.0) -> None:
+        """Flush every few seconds, and once more when stopping."""
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=every)
+            except TimeoutError:
+                pass
+            try:
+                await self.flush()
+            except Exception:  # noqa: BLE001 - counts are kept and retried next time
+                log.exception("flushing health counters failed")

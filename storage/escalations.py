@@ -1,0 +1,215 @@
+"""Escalations in the database: opened once per origin, decided once (first vote wins)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.actions import Posted
+from storage.audit import clean_text
+from storage.db import Database
+from storage.models_community import EscalationRow, ReportRow
+
+OPEN, DECIDED, EXPIRED = "open", "decided", "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationDraft:
+    community_id: str
+    origin_key: str
+    kind: str
+    platform: str
+    chat_id: str
+    channel_id: str
+    message_id: str | None
+    user_id: str
+    user_name: str
+    user_rank: int
+    rules: str
+    reason: str
+    excerpt: str | None
+    options: list[str]
+    deadline: datetime
+    created_at: datetime
+    case_id: int | None = None
+    hidden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """An escalation as stored."""
+
+    id: int
+    community_id: str
+    kind: str
+    status: str
+    case_id: int | None
+    platform: str
+    chat_id: str
+    channel_id: str
+    message_id: str | None
+    user_id: str
+    user_name: str
+    user_rank: int
+    rules: str
+    reason: str
+    excerpt: str | None
+    options: list[str]
+    reports: int
+    hidden: bool
+    notices: list[Posted]
+    deadline: datetime
+    created_at: datetime
+    verdict: str | None
+    decided_by: str | None
+    decided_by_name: str | None
+    decided_at: datetime | None
+
+
+def _escalation(row: Any) -> Escalation:
+    values = dict(row._mapping)
+    values.pop("origin_key")
+    values["notices"] = [Posted(**n) for n in (values["notices"] or [])]
+    return Escalation(**values)
+
+
+class EscalationStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def open(self, draft: EscalationDraft) -> tuple[Escalation, bool]:
+        """Open an escalation, or return the one already opened for the same origin."""
+        values = {k: getattr(draft, k) for k in draft.__slots__}
+        values["user_name"] = clean_text(draft.user_name, 200)
+        values["excerpt"] = clean_text(draft.excerpt) if draft.excerpt is not None else None
+        values["reason"] = clean_text(draft.reason, 1000)
+        try:
+            async with self.db.write() as conn:
+                new_id = (
+                    await conn.execute(
+                        insert(EscalationRow)
+                        .values(**values, notices=[])
+                        .returning(EscalationRow.id)
+                    )
+                ).scalar_one()
+            created = True
+        except IntegrityError:
+            async with self.db.read() as conn:
+                new_id = await conn.scalar(  # type: ignore[assignment]
+                    select(EscalationRow.id).where(EscalationRow.origin_key == draft.origin_key)
+                )
+            created = False
+        found = await self.get(int(new_id))
+        assert found is not None
+        return found, created
+
+    async def get(self, escalation_id: int) -> Escalation | None:
+        async with self.db.read() as conn:
+            row = (
+                await conn.execute(select(EscalationRow).where(EscalationRow.id == escalation_id))
+            ).first()
+        return _escalation(row) if row is not None else None
+
+    async def by_origin(self, origin_key: str) -> Escalation | None:
+        async with self.db.read() as conn:
+            row = (
+                await conn.execute(
+                    select(EscalationRow).where(EscalationRow.origin_key == origin_key)
+                )
+            ).first()
+        return _escalation(row) if row is not None else None
+
+    async def decide(
+        self, escalation_id: int, verdict: str, by: str, by_name: str, at: datetime, status: str
+    ) -> bool:
+        """Close an open escalation. Exactly one caller gets True, whatever the race."""
+        async with self.db.write() as conn:
+            done = await conn.execute(
+                update(EscalationRow)
+                .where(EscalationRow.id == escalation_id, EscalationRow.status == OPEN)
+                .values(
+                    status=status,
+                    verdict=verdict,
+                    decided_by=by,
+                    decided_by_name=clean_text(by_name, 200),
+                    decided_at=at,
+                )
+            )
+        return done.rowcount == 1
+
+    async def add_report(
+        self, escalation_id: int, platform: str, reporter_id: str, reason: str, at: datetime
+    ) -> int:
+        """Count a member's report once; returns how many distinct members reported."""
+        async with self.db.write() as conn:
+            exists = await conn.scalar(
+                select(ReportRow.id).where(
+                    ReportRow.escalation_id == escalation_id,
+                    ReportRow.platform == platform,
+                    ReportRow.reporter_id == reporter_id,
+                )
+            )
+            if exists is None:
+                await conn.execute(
+                    insert(ReportRow).values(
+                        escalation_id=escalation_id,
+                        platform=platform,
+                        reporter_id=reporter_id,
+                        reason=clean_text(reason, 500),
+                        created_at=at,
+                    )
+                )
+            count = int(
+                await conn.scalar(
+                    select(func.count(ReportRow.id)).where(ReportRow.escalation_id == escalation_id)
+                )
+                or 0
+            )
+            await conn.execute(
+                update(EscalationRow).where(EscalationRow.id == escalation_id).values(reports=count)
+            )
+        return count
+
+    async def mark_hidden(self, escalation_id: int) -> bool:
+        """Hide the message once; True for the caller that hid it."""
+        async with self.db.write() as conn:
+            done = await conn.execute(
+                update(EscalationRow)
+                .where(EscalationRow.id == escalation_id, EscalationRow.hidden.is_(False))
+                .values(hidden=True)
+            )
+        return done.rowcount == 1
+
+    async def add_notice(self, escalation_id: int, posted: Posted) -> None:
+        async with self.db.write() as conn:
+            current = await conn.scalar(
+                select(EscalationRow.notices).where(EscalationRow.id == escalation_id)
+            )
+            notices = [*(current or []), {k: getattr(posted, k) for k in posted.__slots__}]
+            await conn.execute(
+                update(EscalationRow)
+                .where(EscalationRow.id == escalation_id)
+                .values(notices=notices)
+            )
+
+    async def open_ones(self, community: str | None = None) -> list[Escalation]:
+        query = select(EscalationRow).where(EscalationRow.status == OPEN)
+        if community is not None:
+            query = query.where(EscalationRow.community_id == community)
+        async with self.db.read() as conn:
+            rows = await conn.execute(query.order_by(EscalationRow.deadline))
+            return [_escalation(r) for r in rows]
+
+    async def due(self, now: datetime) -> list[Escalation]:
+        """Open escalations whose deadline has passed."""
+        async with self.db.read() as conn:
+            rows = await conn.execute(
+                select(EscalationRow)
+                .where(EscalationRow.status == OPEN, EscalationRow.deadline <= now)
+                .order_by(EscalationRow.deadline)
+            )
+            return [_escalation(r) for r in rows]

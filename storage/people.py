@@ -1,0 +1,188 @@
+"""People behind accounts: linked identities, one-time link codes, strikes and active timeouts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Database
+from storage.models import ActionRow
+from storage.models_community import IdentityRow, LinkCodeRow, StrikeRow
+
+
+def default_person(platform: str, user_id: str) -> str:
+    """The person id of an account nobody linked: the account itself."""
+    return f"{platform}:{user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    platform: str
+    user_id: str
+
+
+class People:
+    """Who is who across platforms, and what they have on record."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def person(self, community: str, platform: str, user_id: str) -> str:
+        async with self.db.read() as conn:
+            found = await conn.scalar(
+                select(IdentityRow.person_id).where(
+                    IdentityRow.community_id == community,
+                    IdentityRow.platform == platform,
+                    IdentityRow.user_id == user_id,
+                )
+            )
+        return found or default_person(platform, user_id)
+
+    async def accounts(self, community: str, person: str) -> list[Account]:
+        """Every account of a person (the unlinked default account included)."""
+        async with self.db.read() as conn:
+            rows = await conn.execute(
+                select(IdentityRow.platform, IdentityRow.user_id).where(
+                    IdentityRow.community_id == community, IdentityRow.person_id == person
+                )
+            )
+            found = [Account(p, u) for p, u in rows]
+        platform, _, user = person.partition(":")
+        own = Account(platform, user)
+        return found if own in found else [own, *found]
+
+    async def new_link_code(
+        self, code: str, community: str, platform: str, user_id: str, expires_at: datetime
+    ) -> None:
+        async with self.db.write() as conn:
+            await conn.execute(
+                delete(LinkCodeRow).where(
+                    LinkCodeRow.community_id == community,
+                    LinkCodeRow.platform == platform,
+                    LinkCodeRow.user_id == user_id,
+                )
+            )
+            await conn.execute(
+                insert(LinkCodeRow).values(
+                    code=code,
+                    community_id=community,
+                    platform=platform,
+                    user_id=user_id,
+                    expires_at=expires_at,
+                )
+            )
+
+    async def redeem(
+        self, code: str, community: str, platform: str, user_id: str, now: datetime
+    ) -> bool:
+        """Link the account entering `code` to the account that asked for it. One use only;
+        the code must come from another platform and not have expired."""
+        async with self.db.write() as conn:
+            row = (
+                await conn.execute(
+                    select(LinkCodeRow).where(
+                        LinkCodeRow.code == code, LinkCodeRow.community_id == community
+                    )
+                )
+            ).first()
+            if row is None or row.expires_at < now or row.platform == platform:
+                return False
+            await conn.execute(delete(LinkCodeRow).where(LinkCodeRow.code == code))
+            person = await conn.scalar(
+                select(IdentityRow.person_id).where(
+                    IdentityRow.community_id == community,
+                    IdentityRow.platform == row.platform,
+                    IdentityRow.user_id == row.user_id,
+                )
+            ) or default_person(row.platform, row.user_id)
+            both = ((row.platform, row.user_id), (platform, user_id))
+            for account_platform, account_user in both:
+                updated = await conn.execute(
+                    update(IdentityRow)
+                    .where(
+                        IdentityRow.community_id == community,
+                        IdentityRow.platform == account_platform,
+                        IdentityRow.user_id == account_user,
+                    )
+                    .values(person_id=person, linked_at=now)
+                )
+                if updated.rowcount == 0:
+                    await conn.execute(
+                        insert(IdentityRow).values(
+                            community_id=community,
+                            platform=account_platform,
+                            user_id=account_user,
+                            person_id=person,
+                            linked_at=now,
+                        )
+                    )
+                # Strikes the account earned before it was linked now count for the person.
+                await conn.execute(
+                    update(StrikeRow)
+                    .where(
+                        StrikeRow.community_id == community,
+                        StrikeRow.person_id == default_person(account_platform, account_user),
+                    )
+                    .values(person_id=person)
+                )
+        return True
+
+    async def active_strikes(self, community: str, person: str, since: datetime) -> int:
+        """Strikes of a person since `since`, pardoned ones excluded."""
+        async with self.db.read() as conn:
+            return int(
+                await conn.scalar(
+                    select(func.count(StrikeRow.id)).where(
+                        StrikeRow.community_id == community,
+                        StrikeRow.person_id == person,
+                        StrikeRow.created_at >= since,
+                        StrikeRow.pardoned_at.is_(None),
+                    )
+                )
+                or 0
+            )
+
+    async def pardon(self, case_id: int, by: str, now: datetime) -> bool:
+        """Pardon the strike a case gave. False when it had none (or was pardoned already)."""
+        try:
+            async with self.db.write() as conn:
+                done = await conn.execute(
+                    update(StrikeRow)
+                    .where(StrikeRow.case_id == case_id, StrikeRow.pardoned_at.is_(None))
+                    .values(pardoned_by=by, pardoned_at=now)
+                )
+        except IntegrityError:
+            return False
+        return bool(done.rowcount)
+
+    async def timed_out_until(
+        self, platform: str, chat_id: str, user_id: str, now: datetime
+    ) -> datetime | None:
+        """The end of the member's current timeout (applied or about to be), unless a later
+        untimeout lifted it."""
+        member = (
+            ActionRow.platform == platform,
+            ActionRow.chat_id == chat_id,
+            ActionRow.user_id == user_id,
+            ActionRow.status.in_(("applied", "pending")),
+        )
+        async with self.db.read() as conn:
+            latest = (
+                await conn.execute(
+                    select(ActionRow.id, ActionRow.until)
+                    .where(*member, ActionRow.kind == "timeout", ActionRow.until > now)
+                    .order_by(ActionRow.id.desc())
+                    .limit(1)
+                )
+            ).first()
+            if latest is None:
+                return None
+            lifted = await conn.scalar(
+                select(func.count(ActionRow.id)).where(
+                    *member, ActionRow.kind == "untimeout", ActionRow.id > latest.id
+                )
+            )
+        return None if lifted else latest.until
