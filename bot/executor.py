@@ -36,9 +36,10 @@ class Executor:
         self._in_flight: set[int] = set()
 
     async def execute(self, actions: Sequence[StoredAction]) -> None:
-        """Apply the pending ones among `actions`, one after the other."""
+        """Apply the pending ones among `actions` that are due, one after the other."""
+        now = self._clock()
         for stored in actions:
-            if stored.status == PENDING and stored.id not in self._in_flight:
+            if stored.status == PENDING and stored.id not in self._in_flight and stored.due <= now:
                 await self._apply(stored)
 
     async def _apply(self, stored: StoredAction) -> None:

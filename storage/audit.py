@@ -62,6 +62,8 @@ class StoredAction:
     action: Action
     status: str
     attempts: int
+    due: datetime
+    """When the action may be applied: now, a retry's time, or a temporary ban's end."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ def _stored(row: Any) -> StoredAction:
         reason=row.reason,
         key=row.key,
     )
-    return StoredAction(row.id, row.case_id, action, row.status, row.attempts)
+    return StoredAction(row.id, row.case_id, action, row.status, row.attempts, row.next_attempt_at)
 
 
 class AuditLog:

@@ -42,6 +42,7 @@ class Core:
     fake: FakeAdapter
     clock: Clock
     classifier: BatchingClassifier | None
+    _invocations: int = 0
 
     @property
     def executor(self):  # type: ignore[no-untyped-def]
@@ -52,19 +53,30 @@ class Core:
         return await self.core.on_message(self.fake.message(text, **kwargs))
 
     async def command(
-        self, actor: Member, command: str, target: Member | None = None, **args: str
+        self,
+        actor: Member,
+        command: str,
+        target: Member | None = None,
+        *,
+        on: FakeAdapter | None = None,
+        message: Any = None,
+        **args: str,
     ) -> Any:
+        platform = on or self.fake
+        self._invocations += 1
         invocation = Invocation(
-            id=f"i{self.clock().timestamp()}-{command}-{len(self.fake.calls)}-{id(args)}",
-            platform=self.fake.platform,
-            community_id=self.fake.community_id,
+            id=f"i{self._invocations}",
+            platform=platform.platform,
+            community_id=platform.community_id,
             channel_id="general",
             actor=actor,
             command=command,
             args=args,
             target=target,
             target_id=target.user_id if target else None,
-            bot=self.fake.member("modbot", rank=60),
+            message_id=message.message_id if message else None,
+            message=message,
+            bot=platform.member("modbot", rank=60),
             at=self.clock(),
         )
         return await self.core.on_command(invocation)
@@ -77,7 +89,10 @@ class Core:
             return [(r[0], r[1]) for r in rows]
 
 
-async def build_core(path: Path, config_text: str | None = None) -> Core:
+async def build_core(
+    path: Path, config_text: str | None = None, *others: FakeAdapter
+) -> Core:
+    """The core with a fake platform `fake` (chat `c1`) and any `others` beside it."""
     base = parse_config(config_text, "test.toml") if config_text else load_config()
     config = config_on(path, base)
     db = Database(config.storage.resolved_url())
@@ -85,5 +100,10 @@ async def build_core(path: Path, config_text: str | None = None) -> Core:
     clock = Clock()
     fake = FakeAdapter()
     classifier = build_classifier(config)
-    services = build_services(config, db, {fake.platform: fake}, clock, classifier)
-    return Core(config, db, services, BotCore(services), fake, clock, classifier)
+    platforms = {a.platform: a for a in (fake, *others)}
+    services = build_services(config, db, platforms, clock, classifier)
+    core = BotCore(services)
+    for adapter in platforms.values():
+        adapter._core = core  # as if `run` had started  # noqa: SLF001
+        adapter.ready.set()
+    return Core(config, db, services, core, fake, clock, classifier)
