@@ -41,6 +41,7 @@ class World:
         self._clock = clock
         self._session = session
         self._next = 0
+        self._next_message = 0
         self._messages: OrderedDict[int, Message] = OrderedDict()
         self._numbers: dict[str, int] = {}
         self._timeouts: dict[str, datetime] = {}
@@ -101,7 +102,8 @@ class World:
         return None
 
     def message(self, name: str, body: str) -> Message:
-        self._next += 1
+        """A member's message, numbered #1, #2, ... in the transcript."""
+        self._next_message += 1
         mentioned = [m.lower() for m in _MENTION.findall(body)]
         reply = re.match(r"^\^(\d+)\s*", body)
         answered = self.by_number(int(reply.group(1))) if reply else None
@@ -109,7 +111,7 @@ class World:
             platform=PLATFORM,
             community_id=self.config.community,
             channel_id=CHANNEL,
-            message_id=f"{self._session}-{self._next}",
+            message_id=f"{self._session}-{self._next_message}",
             author=self.member(name),
             text=(_ATTACH.sub("", body[reply.end() :] if reply else body)).strip(),
             sent_at=self._clock(),
@@ -120,8 +122,8 @@ class World:
             ),
             reply_to=answered.message_id if answered else None,
         )
-        self._messages[self._next] = msg
-        self._numbers[msg.message_id] = self._next
+        self._messages[self._next_message] = msg
+        self._numbers[msg.message_id] = self._next_message
         while len(self._messages) > _KEEP:
             _, old = self._messages.popitem(last=False)
             self._numbers.pop(old.message_id, None)

@@ -123,10 +123,21 @@ def parser() -> argparse.ArgumentParser:
         v.add_argument("--since", help="ISO date or time, or an age like 2h or 7d")
         v.add_argument("--limit", type=int, default=50)
         v.add_argument("--json", action="store_true", help="one JSON object a line")
+    export = verbs.add_parser("export", help="export cases (a member's history) as JSONL or CSV")
+    export.add_argument("--community")
+    export.add_argument("--user", help="user id or name")
+    export.add_argument("--rule")
+    export.add_argument("--action")
+    export.add_argument("--since")
+    export.add_argument("--limit", type=int, default=1000)
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     show = verbs.add_parser("show", help="show one case in full")
     show.add_argument("number", type=int)
     show.add_argument("--community", help="needed when the log holds several communities")
     show.add_argument("--json", action="store_true")
+    for verb in verbs.choices.values():
+        # `modbot audit list --config x` and `modbot audit --config x list` both work.
+        verb.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return top
 
 

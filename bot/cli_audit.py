@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from datetime import UTC, datetime
@@ -61,6 +62,8 @@ async def run_audit(config: Config, args: argparse.Namespace) -> int:
         queries = AuditQueries(db)
         if args.verb == "show":
             return await _show(queries, args)
+        if args.verb == "export":
+            return await _export(queries, args)
         flt = CaseFilter(
             community=args.community,
             user=args.user,
@@ -135,4 +138,45 @@ async def _show(queries: AuditQueries, args: argparse.Namespace) -> int:
         until = f" until {action['until']:%Y-%m-%d %H:%M:%S}" if action["until"] else ""
         error = f" ({action['last_error']})" if action["last_error"] else ""
         print(f"  action:    {action['kind']}{until}: {action['status']}{error}")
+    return 0
+
+
+EXPORT_FIELDS = (
+    "community_id", "number", "created_at", "platform", "user_id", "user_name", "actor",
+    "decision", "rules", "reasons", "actions", "excerpt", "policy_version", "dry_run",
+)
+
+
+async def _export(queries: AuditQueries, args: argparse.Namespace) -> int:
+    """Every matching case in full (hits, actions), oldest first: a member's history to keep."""
+    flt = CaseFilter(
+        community=args.community,
+        user=args.user,
+        rule=args.rule,
+        action=args.action,
+        since=parse_since(args.since),
+        limit=args.limit,
+    )
+    rows = []
+    for summary in reversed(await queries.cases(flt)):
+        detail = await queries.case(summary.community_id, summary.number)
+        if detail is None:
+            continue
+        case = detail.case
+        rows.append(
+            {
+                **{k: _jsonable(case.get(k)) for k in EXPORT_FIELDS if k in case},
+                "rules": ",".join(summary.rules),
+                "reasons": "; ".join(h["reason"] for h in detail.hits),
+                "actions": ",".join(f"{a['kind']}:{a['status']}" for a in detail.actions),
+            }
+        )
+    if args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    print(f"{len(rows)} case(s) exported", file=sys.stderr)
     return 0
