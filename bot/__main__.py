@@ -1,4 +1,4 @@
-"""The `modbot` command: run, check-config, audit, replay, migrate."""
+"""The `modbot` command: run, check-config, audit, health, replay, migrate."""
 
 from __future__ import annotations
 
@@ -84,6 +84,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return asyncio.run(run_audit(_load(args), args))
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    from bot.health import run_health
+
+    return asyncio.run(run_health(_load(args), args))
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from bot.replay import run_replay
 
@@ -112,9 +118,9 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("--record", action="store_true", help="write cases to the audit log")
     audit = command("audit", "read the audit log")
     verbs = audit.add_subparsers(dest="verb", required=True)
-    for verb in ("list", "search"):
-        v = verbs.add_parser(verb, help=f"{verb} cases, newest first")
-        if verb == "search":
+    for name in ("list", "search"):
+        v = verbs.add_parser(name, help=f"{name} cases, newest first")
+        if name == "search":
             v.add_argument("text", help="text to find in excerpts and evidence")
         v.add_argument("--community")
         v.add_argument("--user", help="user id or name")
@@ -138,6 +144,10 @@ def parser() -> argparse.ArgumentParser:
     for verb in verbs.choices.values():
         # `modbot audit list --config x` and `modbot audit --config x list` both work.
         verb.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    health = command("health", "community health: daily figures against the previous window")
+    health.add_argument("--days", type=int, default=7, help="window length in days (default 7)")
+    health.add_argument("--community", help="one community (default: all)")
+    health.add_argument("--platform", help="one platform, e.g. discord (default: all)")
     return top
 
 
@@ -146,6 +156,7 @@ COMMANDS = {
     "check-config": cmd_check_config,
     "migrate": cmd_migrate,
     "audit": cmd_audit,
+    "health": cmd_health,
     "replay": cmd_replay,
 }
 
