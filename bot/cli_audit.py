@@ -142,8 +142,20 @@ async def _show(queries: AuditQueries, args: argparse.Namespace) -> int:
 
 
 EXPORT_FIELDS = (
-    "community_id", "number", "created_at", "platform", "user_id", "user_name", "actor",
-    "decision", "rules", "reasons", "actions", "excerpt", "policy_version", "dry_run",
+    "community_id",
+    "number",
+    "created_at",
+    "platform",
+    "user_id",
+    "user_name",
+    "actor",
+    "decision",
+    "rules",
+    "reasons",
+    "actions",
+    "excerpt",
+    "policy_version",
+    "dry_run",
 )
 
 

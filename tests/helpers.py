@@ -89,9 +89,7 @@ class Core:
             return [(r[0], r[1]) for r in rows]
 
 
-async def build_core(
-    path: Path, config_text: str | None = None, *others: FakeAdapter
-) -> Core:
+async def build_core(path: Path, config_text: str | None = None, *others: FakeAdapter) -> Core:
     """The core with a fake platform `fake` (chat `c1`) and any `others` beside it."""
     base = parse_config(config_text, "test.toml") if config_text else load_config()
     config = config_on(path, base)
