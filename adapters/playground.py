@@ -132,7 +132,7 @@ class Playground:
         actor = self.world.member(name)
         now = self.clock()
         if command == "vote" and len(rest) >= 2 and rest[0].isdigit():
-            response = await core.on_vote(Vote(int(rest[0]), rest[1], actor, now))
+            response = await core.on_vote(Vote(int(rest[0]), rest[1], actor, now, self.world.bot))
         elif command == "verify":
             response = await core.on_verify(Verification(actor, f"gate:{(rest or ['ok'])[0]}", now))
         else:

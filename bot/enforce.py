@@ -156,9 +156,8 @@ class Enforcer:
 
     def _notice(self, decision: Decision, guideline: str, texts: Texts) -> str:
         kind = decision.sanction.name.lower() if decision.sanction > Sanction.NONE else "delete"
-        return texts(
-            f"notice.{kind}", guideline=guideline, duration=texts.duration(decision.duration)
-        )
+        key = f"notice.{kind}" if guideline else f"notice.{kind}_plain"
+        return texts(key, guideline=guideline, duration=texts.duration(decision.duration))
 
     async def _linked(
         self, community: CommunityConfig, person: str, target: Target

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.actions import Button, Decision, Reply, Response, Target
+from bot.authz import check_actor
 from bot.config import CommunityConfig, Config
 from bot.config_sections import verdict_outcome
 from bot.enforce import Enforcement, Enforcer, community_texts
@@ -69,6 +70,7 @@ class Escalations:
         excerpt: str | None,
         rank: int,
         case_id: int | None = None,
+        protected: bool = False,
     ) -> EscalationDraft:
         now = self._clock()
         settings = self.config.escalation
@@ -90,6 +92,7 @@ class Escalations:
             deadline=now + settings.deadline,
             created_at=now,
             case_id=case_id,
+            protected=protected,
         )
 
     async def _notify(self, esc: Escalation) -> None:
@@ -127,15 +130,18 @@ class Escalations:
             )
             return Response(texts("escalation.unknown", id=vote.escalation_id))
         texts = community_texts(self.config, self._community(esc))
-        if not vote.voter.is_moderator:
-            return Response(texts("authz.not_moderator", command="vote"))
+        refusal = check_actor(vote.voter, "vote")
+        if refusal is not None:
+            return Response(texts(refusal.key, **refusal.values))
         if esc.status != "open":
             return self._already(esc, texts)
         if vote.verdict not in esc.options:
             return Response(texts("escalation.bad_verdict", verdict=vote.verdict, id=esc.id))
-        acts = vote.verdict != "dismiss"
-        if acts and esc.user_rank >= vote.voter.rank:
-            return Response(texts("authz.outranks", user=esc.user_name))
+        if vote.verdict != "dismiss":
+            if esc.user_rank >= vote.voter.rank:
+                return Response(texts("authz.outranks", user=esc.user_name))
+            if vote.bot is None or esc.user_rank >= vote.bot.rank:
+                return Response(texts("authz.bot_outranks", user=esc.user_name))
         won = await self.store.decide(
             esc.id, vote.verdict, vote.voter.user_id, vote.voter.name, vote.at, DECIDED
         )
@@ -213,10 +219,11 @@ class Escalations:
 
     async def expire_due(self) -> int:
         """Apply the fallback to every escalation past its deadline; returns how many."""
-        fallback = self.config.escalation.fallback
         done = 0
         for esc in await self.store.due(self._clock()):
             now = self._clock()
+            # Reports alone never sanction a moderator: only a moderator's vote can.
+            fallback = "dismiss" if esc.protected else self.config.escalation.fallback
             if not await self.store.decide(esc.id, fallback, "fallback", "fallback", now, EXPIRED):
                 continue
             done += 1

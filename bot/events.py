@@ -123,6 +123,8 @@ class Vote:
     verdict: str
     voter: Member
     at: datetime
+    bot: Member | None = None
+    """The bot's own member in the voter's community (for its rank), as in `Invocation`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 
 from bot.config import CommunityConfig, Config
 from bot.events import Message
+from bot.i18n import neutralise
 from rules.normalize import Views, fold
 from rules.patterns import compile_user_pattern
 from storage.faqs import FaqEntryView, FaqStore
@@ -148,4 +149,4 @@ class Faq:
         self._last[key] = now
         language = guess_language(text, community.language or self.config.bot.language)
         answer = best.entry.answer_id if language == "id" else best.entry.answer_en
-        return FaqAnswer(best.entry.name, answer, confidence)
+        return FaqAnswer(best.entry.name, neutralise(answer), confidence)

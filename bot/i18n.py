@@ -18,13 +18,16 @@ from typing import Any
 
 LANGUAGES = ("en", "id")
 _ZWSP = "\u200b"
-_PING = re.compile(r"([@＠﹫])(?=[\w&!#])")
+_PING = re.compile(
+    r"(?<![\w.])([@＠﹫])(?=[\w&!#])|([@＠﹫])(?=everyone|here)", re.IGNORECASE
+)
 
 
 def neutralise(value: object) -> str:
     """`value` as text that cannot mention anyone: a zero-width space follows every `@` that
-    starts a mention (`@everyone`, `@here`, `@name`, `<@123>`, `<@&role>`, fullwidth `＠`)."""
-    return _PING.sub(r"\1" + _ZWSP, str(value))
+    starts a mention (`@everyone`, `@here`, `@name`, `<@123>`, `<@&role>`, fullwidth `＠`).
+    An `@` inside a word (an e-mail address) is left alone, except before everyone/here."""
+    return _PING.sub(lambda m: (m.group(1) or m.group(2)) + _ZWSP, str(value))
 
 
 @cache

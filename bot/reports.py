@@ -33,6 +33,7 @@ class Reports:
             reason=texts("escalation.report", count=1, reason=reason),
             excerpt=msg.text[: self.config.bot.excerpt_chars] or None,
             rank=msg.author.rank,
+            protected=msg.author.is_moderator,
         )
         esc, _ = await self._escalations.open(draft)
         store = self._escalations.store
@@ -40,7 +41,8 @@ class Reports:
             esc.id, reporter.platform, reporter.user_id, reason, report.at
         )
         threshold = self.config.reports.hide_after
-        if threshold is not None and count >= threshold and esc.status == "open":
+        hide = threshold is not None and count >= threshold and not esc.protected
+        if hide and esc.status == "open":
             if await store.mark_hidden(esc.id):
                 await self._enforcer.enforce(
                     Enforcement(

@@ -37,6 +37,7 @@ class EscalationDraft:
     created_at: datetime
     case_id: int | None = None
     hidden: bool = False
+    protected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class Escalation:
     options: list[str]
     reports: int
     hidden: bool
+    protected: bool
     notices: list[Posted]
     deadline: datetime
     created_at: datetime

@@ -39,6 +39,8 @@ class EscalationRow(Base):
     options: Mapped[list[str]] = mapped_column(JSON)
     reports: Mapped[int] = mapped_column(Integer, default=0)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    protected: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The member is a moderator: reports alone never hide their message or sanction them."""
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -158,3 +158,34 @@ async def test_rules_lists_the_guidelines_in_the_community_language(tmp_path: Pa
     assert answer.text == "Pedoman Warung Kode:\n1. Hormati semua orang: Bersikap baik."
     assert not answer.private
     await core.db.close()
+
+
+async def test_reports_alone_never_hide_or_sanction_a_moderator(tmp_path: Path) -> None:
+    core = await community(tmp_path)
+    said = core.fake.message("read the pinned post first", author="maya", moderator=True)
+    await core.core.on_message(said)
+    for reporter in ("ann", "ben", "cat", "dan"):
+        await core.core.on_report(Report(said, core.fake.member(reporter), "mean", core.clock()))
+    core.clock.advance(hours=3)
+    assert await core.services.escalations.expire_due() == 1
+    assert core.fake.calls == []  # not hidden, and the fallback did nothing to the moderator
+    await core.db.close()
+
+
+async def test_a_verdict_on_a_report_tells_the_member_without_naming_a_guideline(
+    tmp_path: Path,
+) -> None:
+    from bot.events import Vote
+
+    core = await community(tmp_path)
+    bad = core.fake.message("buy followers", author="spammer")
+    await core.core.on_message(bad)
+    await core.core.on_report(Report(bad, core.fake.member("ann"), "spam", core.clock()))
+    (esc,) = await core.services.escalations.store.open_ones()
+    maya, bot = core.fake.member("maya", moderator=True), core.fake.member("modbot", rank=60)
+    no_bot = await core.core.on_vote(Vote(esc.id, "delete", maya, core.clock()))
+    assert "they rank at or above me" in no_bot.text  # the bot's rank unknown: no action
+    await core.core.on_vote(Vote(esc.id, "delete", maya, core.clock(), bot))
+    notice = next(a.reason for a in core.fake.calls if a.kind is ActionKind.WARN)
+    assert notice == "Your message was removed by the moderators."
+    await core.db.close()

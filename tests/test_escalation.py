@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from adapters.fake import FakeAdapter
 from bot.actions import ActionKind
 from bot.core import Core as BotCore
 from bot.events import Vote
 from bot.services import build_services
 from storage.db import Database
 from tests.helpers import Core, build_core
+
+BOT = FakeAdapter().member("modbot", rank=60)
 
 POLICY = """
 [model]
@@ -75,8 +78,8 @@ async def test_two_moderators_vote_at_once_one_wins_the_other_is_told(tmp_path: 
     number = await grey(core)
     maya, niko = core.fake.member("maya", moderator=True), core.fake.member("niko", moderator=True)
     first, second = await asyncio.gather(
-        core.core.on_vote(Vote(number, "ban", maya, core.clock())),
-        core.core.on_vote(Vote(number, "timeout:1h", niko, core.clock())),
+        core.core.on_vote(Vote(number, "ban", maya, core.clock(), BOT)),
+        core.core.on_vote(Vote(number, "timeout:1h", niko, core.clock(), BOT)),
     )
     answers = sorted([first.text, second.text])
     assert any(a.startswith(f"Done: escalation #{number}") for a in answers)
@@ -93,10 +96,10 @@ async def test_only_moderators_ranked_above_the_member_can_decide(tmp_path: Path
     core = await build_core(tmp_path / "a.db", POLICY)
     number = await grey(core)
     member = core.fake.member("bob")
-    refused = await core.core.on_vote(Vote(number, "ban", member, core.clock()))
+    refused = await core.core.on_vote(Vote(number, "ban", member, core.clock(), BOT))
     assert refused.text == "Only moderators can use /vote."
     low = core.fake.member("lowmod", moderator=True, rank=0)  # no higher than the author
-    refused = await core.core.on_vote(Vote(number, "ban", low, core.clock()))
+    refused = await core.core.on_vote(Vote(number, "ban", low, core.clock(), BOT))
     assert "rank at or above you" in refused.text
     assert core.fake.calls == []
     await core.db.close()
@@ -117,7 +120,7 @@ async def test_a_passed_deadline_applies_the_fallback_once_and_pings_on_call_onc
     pings = [r for r in core.fake.sent if r.ping]
     assert len(pings) == 1 and pings[0].ping == ("owner",) and f"#{number}" in pings[0].text
     late = await core.core.on_vote(
-        Vote(number, "dismiss", core.fake.member("maya", moderator=True), core.clock())
+        Vote(number, "dismiss", core.fake.member("maya", moderator=True), core.clock(), BOT)
     )
     assert "already handled by fallback" in late.text
     await core.db.close()
@@ -135,7 +138,7 @@ async def test_an_open_escalation_survives_a_restart_and_its_buttons_still_work(
     (still,) = await after.services.escalations.store.open_ones()
     assert still.id == number and still.notices  # where the notice is, to edit it later
     answer = await after.core.on_vote(
-        Vote(number, "delete", after.fake.member("maya", moderator=True), after.clock())
+        Vote(number, "delete", after.fake.member("maya", moderator=True), after.clock(), BOT)
     )
     assert answer.text.startswith(f"Done: escalation #{number}")
     assert [a.kind for a in after.fake.calls] == [ActionKind.DELETE, ActionKind.WARN]
@@ -147,7 +150,7 @@ async def test_dismissing_a_rule_flag_counts_as_an_overturn_of_that_rule(tmp_pat
     core = await build_core(tmp_path / "a.db", POLICY)
     number = await grey(core)
     await core.core.on_vote(
-        Vote(number, "dismiss", core.fake.member("maya", moderator=True), core.clock())
+        Vote(number, "dismiss", core.fake.member("maya", moderator=True), core.clock(), BOT)
     )
     await core.services.metrics.flush()
     from sqlalchemy import text
@@ -169,8 +172,8 @@ async def test_votes_work_from_a_freshly_built_core_on_the_same_database(tmp_pat
     maya = first.fake.member("maya", moderator=True)
     niko = first.fake.member("niko", moderator=True)
     one, two = await asyncio.gather(
-        first.core.on_vote(Vote(number, "delete", maya, first.clock())),
-        other.on_vote(Vote(number, "ban", niko, first.clock())),
+        first.core.on_vote(Vote(number, "delete", maya, first.clock(), BOT)),
+        other.on_vote(Vote(number, "ban", niko, first.clock(), BOT)),
     )
     assert sum(r.text.startswith("Done") for r in (one, two)) == 1
     await db.close()

@@ -168,6 +168,7 @@ def upgrade() -> None:
         sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("reports", sa.Integer(), nullable=False),
         sa.Column("hidden", sa.Boolean(), nullable=False),
+        sa.Column("protected", sa.Boolean(), nullable=False),
         sa.Column("notices", sa.JSON(), nullable=False),
         sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
