@@ -50,9 +50,7 @@ ODD = [
 HOSTILE = [wrap.replace("{}", ping) for ping in PINGS for wrap in WRAPS] + ODD
 # A name ping needs its `@` at the start of a word: `help@example.com` pings nobody on
 # Telegram or Discord, so e-mail addresses stay readable. Mass mentions count anywhere.
-RAW = re.compile(
-    r"[@＠﹫](?:everyone|here)|<[@＠﹫][!&]?\d|(?<![\w.])[@＠﹫]\w", re.IGNORECASE
-)
+RAW = re.compile(r"[@＠﹫](?:everyone|here)|<[@＠﹫][!&]?\d|(?<![\w.])[@＠﹫]\w", re.IGNORECASE)
 CHECKED = {"texts": 0, "raw": 0}
 
 

@@ -166,3 +166,53 @@ async def test_bans_made_by_hand_on_the_platform_are_recorded(tmp_path: Path) ->
     assert (case.decision, case.user_id) == ("ban", "bob")
     assert core.fake.calls == []  # already done on the platform: never applied again
     await core.db.close()
+
+
+LINKED_LADDER = (
+    SHARED
+    + """
+[strikes]
+ladder = [{ strikes = 2, within = "30d", sanction = "timeout", duration = "1h" }]
+"""
+)
+
+
+async def test_strikes_follow_the_person_across_linked_accounts(tmp_path: Path) -> None:
+    other = FakeAdapter("other", community_id="c2")
+    core = await build_core(tmp_path / "a.db", LINKED_LADDER, other)
+    mod = core.fake.member("maya", moderator=True)
+    await core.command(mod, "warn", core.fake.member("bob"), reason="spam")  # before linking
+    asked = await core.command(core.fake.member("bob"), "link")
+    code = asked.text.split("link code is ")[1].split(".")[0]
+    await core.command(other.member("bob2"), "link", on=other, code=code)
+    answer = await core.command(
+        other.member("maya", moderator=True), "warn", other.member("bob2"), on=other, reason="x"
+    )
+    assert answer.text.startswith("Timed out bob2 for 1 hour")
+    assert other.calls[-1].kind is ActionKind.TIMEOUT
+    await core.db.close()
+
+
+async def test_moderators_teach_the_faq_a_new_answer(tmp_path: Path) -> None:
+    core, _ = await two_platforms(tmp_path)
+    mod = core.fake.member("maya", moderator=True)
+    added = await core.command(
+        mod,
+        "faq",
+        action="add",
+        name="parkir",
+        triggers="dimana parkir, where can i park",
+        answer="Parking is behind the hall.",
+        answer_id="Parkir ada di belakang aula.",
+    )
+    assert added.text == "FAQ “parkir” saved."
+    await core.say("dimana parkir ya?", author="sari")
+    assert core.fake.sent[-1].text == "Parkir ada di belakang aula."
+    listed = await core.command(mod, "faq", action="list")
+    assert "parkir: dimana parkir, where can i park" in listed.text
+    removed = await core.command(mod, "faq", action="remove", name="parkir")
+    assert removed.text == "FAQ “parkir” removed."
+    core.clock.advance(hours=1)
+    await core.say("dimana parkir ya?", author="sari")
+    assert len(core.fake.sent) == 1
+    await core.db.close()
