@@ -27,13 +27,12 @@ from sqlalchemy import text as sql  # noqa: E402
 
 from adapters.fake import FakeAdapter  # noqa: E402
 from bot.config import CommunityConfig, Config  # noqa: E402
-from bot.executor import Executor  # noqa: E402
-from bot.pipeline import Pipeline  # noqa: E402
+from bot.core import Core  # noqa: E402
 from bot.policy import Policy, build_policy  # noqa: E402
+from bot.services import build_services  # noqa: E402
 from rules import RULE_TYPES  # noqa: E402
 from rules.base import Context  # noqa: E402
 from rules.normalize import normalize  # noqa: E402
-from storage.audit import AuditLog  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 TARGET_RATE = 5_000
@@ -105,7 +104,8 @@ def rule_costs(policy: Policy, items: list[_mix.Item], limit: int) -> list[list[
 
 
 async def bench_pipeline(config: Config, items: list[_mix.Item], seconds: float) -> list[list]:
-    """`Pipeline.on_message` with a real SQLite audit log and the fake platform."""
+    """`Core.on_message` (the whole core: rules, audit log, executor, strikes, escalations,
+    FAQ, health counters) with a real SQLite audit log and the fake platform."""
     with tempfile.TemporaryDirectory(prefix="modbot-bench-") as folder:
         db = Database(f"sqlite+aiosqlite:///{folder}/audit.db")
         try:
@@ -116,16 +116,15 @@ async def bench_pipeline(config: Config, items: list[_mix.Item], seconds: float)
 
 
 async def _drive(config: Config, db: Database, items: list[_mix.Item], seconds: float) -> list:
-    audit = AuditLog(db)
     fake = FakeAdapter()
     now = [items[0].msg.sent_at]
 
     def clock() -> datetime:  # the simulated time of the message being handled
         return now[0]
 
-    executor = Executor(audit, {fake.platform: fake}, clock)
-    pipeline = Pipeline(config, clock=clock, audit=audit, executor=executor)
-    pipeline.policies.for_message(items[0].msg)  # build the policy before timing
+    services = build_services(config, db, {fake.platform: fake}, clock)
+    core = Core(services)
+    services.pipeline.policies.for_message(items[0].msg)  # build the policy before timing
     span = items[-1].msg.sent_at - items[0].msg.sent_at + timedelta(minutes=10)
     perf = time.perf_counter_ns
     latencies: list[int] = []
@@ -140,7 +139,7 @@ async def _drive(config: Config, db: Database, items: list[_mix.Item], seconds: 
             )
             now[0] = msg.sent_at
             began = perf()
-            decision = await pipeline.on_message(msg)
+            decision = await core.on_message(msg)
             latencies.append(perf() - began)
             actioned += bool(decision is not None and decision.hits)
             if perf() >= deadline:
@@ -261,7 +260,7 @@ def main() -> int:
 
     table = asyncio.run(bench_pipeline(config, mix, seconds))
     _mix.print_table(
-        "(b) Pipeline.on_message + SQLite audit log (WAL, synchronous=FULL) + "
+        "(b) Core.on_message + SQLite audit log (WAL, synchronous=FULL) + "
         "executor on the fake platform; no toxicity model",
         ["measure", "value", "check"],
         table,
