@@ -22,7 +22,7 @@ from typing import TextIO
 
 from adapters.base import Core
 from adapters.playground_world import PLATFORM, World
-from bot.actions import Action, Posted, Reply, Response
+from bot.actions import Action, Decision, Posted, Reply, Response
 from bot.config import PlaygroundConfig
 from bot.events import Join, Verification, Vote, utcnow
 from rules.base import parse_duration
@@ -30,14 +30,13 @@ from rules.base import parse_duration
 _SPEAKER = re.compile(r"^\s*([A-Za-z0-9_.-]{1,32}):\s?(.*)$", re.DOTALL)
 
 
-def describe_decision(decision: object) -> str:
+def describe_decision(decision: Decision | None) -> str:
     """One line for the transcript: `= warn  [profanity, repeats]`."""
     if decision is None:
         return "= allow (exempt)"
-    hits = getattr(decision, "hits", ())
+    hits = decision.hits
     rules = ", ".join(sorted({h.rule + (" (shadow)" if h.shadow else "") for h in hits}))
-    label = getattr(decision, "label", "allow")
-    return f"= {label}" + (f"  [{rules}]" if rules else "")
+    return f"= {decision.label}" + (f"  [{rules}]" if rules else "")
 
 
 class ShiftableClock:

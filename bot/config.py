@@ -147,10 +147,6 @@ class Config(Strict):
             )
         return CommunityConfig(id=_community_id(f"{platform}-{chat_id}"), texts=self.texts)
 
-    def community(self, community_id: str) -> CommunityConfig | None:
-        """A community listed in [[communities]], by its id."""
-        return next((c for c in self.communities if c.id == community_id), None)
-
 
 def _community_id(raw: str) -> str:
     cleaned = re.sub(r"[^a-z0-9_-]+", "-", raw.lower()).strip("-_")[:64]

@@ -7,6 +7,7 @@ from typing import Any
 from bot.actions import Decision, Hit, Reply, Response, Sanction, Target
 from bot.authz import Refusal, check_actor, check_target, logged
 from bot.commands.spec import Command, Context
+from bot.config import CommunityConfig
 from bot.enforce import Enforced, Enforcement, community_texts
 from bot.events import Invocation, Join, Message, PlatformAction, Report, Verification, Vote
 from bot.faq import is_question
@@ -14,7 +15,7 @@ from bot.pipeline import Judgement
 from bot.policy import RULE_ERROR
 from bot.services import Services
 from rules.base import parse_duration
-from rules.normalize import normalize
+from rules.normalize import Views, normalize
 from storage.audit import CaseDraft
 
 TOXIC_AT = 0.5
@@ -92,7 +93,7 @@ class Core:
                 )
             )
 
-    async def _questions(self, msg: Message, views: Any, community: Any) -> None:
+    async def _questions(self, msg: Message, views: Views, community: CommunityConfig) -> None:
         s = self.services
         if msg.reply_to:
             await s.metrics.answered(

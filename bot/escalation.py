@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.actions import Button, Decision, Reply, Response, Target
 from bot.authz import check_actor
@@ -149,7 +149,7 @@ class Escalations:
             latest = await self.store.get(esc.id)
             return self._already(latest or esc, texts)
         await self._apply(esc, vote.verdict, vote.voter.user_id, vote.voter.name, texts)
-        elapsed = texts.duration(max(vote.at - esc.created_at, vote.at - vote.at))
+        elapsed = texts.duration(max(vote.at - esc.created_at, timedelta(0)))
         decided = texts(
             "escalation.decided",
             id=esc.id,

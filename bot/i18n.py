@@ -18,9 +18,7 @@ from typing import Any
 
 LANGUAGES = ("en", "id")
 _ZWSP = "\u200b"
-_PING = re.compile(
-    r"(?<![\w.])([@＠﹫])(?=[\w&!#])|([@＠﹫])(?=everyone|here)", re.IGNORECASE
-)
+_PING = re.compile(r"(?<![\w.])([@＠﹫])(?=[\w&!#])|([@＠﹫])(?=everyone|here)", re.IGNORECASE)
 
 
 def neutralise(value: object) -> str:

@@ -18,10 +18,6 @@ class Messenger:
     def __init__(self, adapters: Mapping[str, Adapter]) -> None:
         self._adapters = adapters
 
-    @property
-    def platforms(self) -> list[str]:
-        return list(self._adapters)
-
     async def send(self, reply: Reply) -> Posted | None:
         adapter = self._adapters.get(reply.platform)
         if adapter is None:

@@ -116,15 +116,6 @@ class EscalationStore:
             ).first()
         return _escalation(row) if row is not None else None
 
-    async def by_origin(self, origin_key: str) -> Escalation | None:
-        async with self.db.read() as conn:
-            row = (
-                await conn.execute(
-                    select(EscalationRow).where(EscalationRow.origin_key == origin_key)
-                )
-            ).first()
-        return _escalation(row) if row is not None else None
-
     async def decide(
         self, escalation_id: int, verdict: str, by: str, by_name: str, at: datetime, status: str
     ) -> bool:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
 from storage.models import ActionRow
@@ -147,15 +146,12 @@ class People:
 
     async def pardon(self, case_id: int, by: str, now: datetime) -> bool:
         """Pardon the strike a case gave. False when it had none (or was pardoned already)."""
-        try:
-            async with self.db.write() as conn:
-                done = await conn.execute(
-                    update(StrikeRow)
-                    .where(StrikeRow.case_id == case_id, StrikeRow.pardoned_at.is_(None))
-                    .values(pardoned_by=by, pardoned_at=now)
-                )
-        except IntegrityError:
-            return False
+        async with self.db.write() as conn:
+            done = await conn.execute(
+                update(StrikeRow)
+                .where(StrikeRow.case_id == case_id, StrikeRow.pardoned_at.is_(None))
+                .values(pardoned_by=by, pardoned_at=now)
+            )
         return bool(done.rowcount)
 
     async def timed_out_until(
