@@ -11,8 +11,10 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import Database
 from storage.escalations import Escalation
@@ -20,6 +22,17 @@ from storage.models_metrics import ActivityRow, CounterRow, JoinRow, QuestionRow
 
 log = logging.getLogger(__name__)
 OVERTURN_KINDS = ("grey", "rule", "rule-error")
+
+
+async def _add(
+    conn: AsyncConnection, table: Any, column: str, n: int, keys: dict[str, Any]
+) -> None:
+    """Add `n` to `column` of the row with `keys`, creating the row when there is none."""
+    where = [getattr(table, name) == value for name, value in keys.items()]
+    counted = getattr(table, column)
+    done = await conn.execute(update(table).where(*where).values({column: counted + n}))
+    if done.rowcount == 0:
+        await conn.execute(insert(table).values(**keys, **{column: n}))
 
 
 class Metrics:
@@ -103,47 +116,11 @@ class Metrics:
         try:
             async with self.db.write() as conn:
                 for (community, platform, day, user), n in activity.items():
-                    where = (
-                        ActivityRow.community_id == community,
-                        ActivityRow.platform == platform,
-                        ActivityRow.day == day,
-                        ActivityRow.user_id == user,
-                    )
-                    done = await conn.execute(
-                        update(ActivityRow).where(*where).values(messages=ActivityRow.messages + n)
-                    )
-                    if done.rowcount == 0:
-                        await conn.execute(
-                            insert(ActivityRow).values(
-                                community_id=community,
-                                platform=platform,
-                                day=day,
-                                user_id=user,
-                                messages=n,
-                            )
-                        )
+                    keys = {"community_id": community, "platform": platform, "day": day}
+                    await _add(conn, ActivityRow, "messages", n, {**keys, "user_id": user})
                 for (community, platform, day, name, key), n in counters.items():
-                    key_of = (
-                        CounterRow.community_id == community,
-                        CounterRow.platform == platform,
-                        CounterRow.day == day,
-                        CounterRow.name == name,
-                        CounterRow.key == key,
-                    )
-                    done = await conn.execute(
-                        update(CounterRow).where(*key_of).values(value=CounterRow.value + n)
-                    )
-                    if done.rowcount == 0:
-                        await conn.execute(
-                            insert(CounterRow).values(
-                                community_id=community,
-                                platform=platform,
-                                day=day,
-                                name=name,
-                                key=key,
-                                value=n,
-                            )
-                        )
+                    keys = {"community_id": community, "platform": platform, "day": day}
+                    await _add(conn, CounterRow, "value", n, {**keys, "name": name, "key": key})
         except Exception:
             self._activity.update(activity)  # keep the counts for the next flush
             self._counters.update(counters)
