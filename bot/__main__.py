@@ -90,6 +90,12 @@ def cmd_health(args: argparse.Namespace) -> int:
     return asyncio.run(run_health(_load(args), args))
 
 
+def cmd_model(args: argparse.Namespace) -> int:
+    from bot.model_cli import run_model
+
+    return run_model(_load(args), args)
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from bot.replay import run_replay
 
@@ -144,6 +150,11 @@ def parser() -> argparse.ArgumentParser:
     for verb in verbs.choices.values():
         # `modbot audit list --config x` and `modbot audit --config x list` both work.
         verb.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    from bot.model_cli import add_model_commands
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="config file (default: $MODBOT_CONFIG, else built in)")
+    add_model_commands(sub, common)
     health = command("health", "community health: daily figures against the previous window")
     health.add_argument("--days", type=int, default=7, help="window length in days (default 7)")
     health.add_argument("--community", help="one community (default: all)")
@@ -157,6 +168,7 @@ COMMANDS = {
     "migrate": cmd_migrate,
     "audit": cmd_audit,
     "health": cmd_health,
+    "model": cmd_model,
     "replay": cmd_replay,
 }
 

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def build_classifier(config: Config) -> BatchingClassifier | None:
-    model = build_model(config.model)
+    model = build_model(config.model.backend, config.model.params)
     if model is None:
         return None
     return BatchingClassifier(

@@ -88,7 +88,7 @@ class StorageConfig(Strict):
 
 
 class ModelConfig(Strict):
-    backend: Literal["none", "double"] = "none"
+    backend: Literal["none", "double", "detoxify", "onnx"] = "none"
     timeout: Duration = timedelta(seconds=2)
     batch_size: int = Field(default=32, ge=1, le=1024)
     batch_wait_ms: int = Field(default=10, ge=0, le=1000)
@@ -237,6 +237,7 @@ def _cross_check(config: Config) -> list[tuple[str, str]]:
             for error in exc.errors():
                 where, why = describe(error)
                 problems.append((f"{key}.params" + ("." + where if where else ""), why))
+    problems.extend(_model_params(config))
     for index, community in enumerate(config.communities):
         for name in community.disabled_rules:
             if name not in names:
@@ -250,3 +251,21 @@ def _cross_check(config: Config) -> list[tuple[str, str]]:
             )
         )
     return problems
+
+
+def _model_params(config: Config) -> list[tuple[str, str]]:
+    from bot.models import BACKENDS
+
+    backend = BACKENDS.get(config.model.backend)
+    if backend is None:
+        if config.model.params:
+            return [("model.params", "the `none` backend takes no params; remove them")]
+        return []
+    try:
+        backend[0].model_validate(config.model.params)
+    except ValidationError as exc:
+        return [
+            (f"model.params.{where}" if where else "model.params", why)
+            for where, why in (describe(error) for error in exc.errors())
+        ]
+    return []

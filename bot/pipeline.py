@@ -89,11 +89,15 @@ class Pipeline:
         note = None
         if scores is None and policy.needs_scores(msg):
             if self._classifier is None:
-                note = "no model configured"
+                note = "unscored: no model configured"
             else:
                 scores = await self._classifier.score(msg.text)
                 model_version = self._classifier.model.version
-                note = None if scores is not None else "model unavailable (timeout or error)"
+                note = (
+                    None
+                    if scores is not None
+                    else "unscored: the model timed out, failed or was busy"
+                )
         ctx = Context(views=views, now=msg.sent_at, recent=recent, scores=scores)
         decision = policy.evaluate(msg, ctx)
         return Judgement(policy, decision, views, scores, model_version, note)

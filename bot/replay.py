@@ -92,7 +92,7 @@ async def _score(
     ]
     if not wanted:
         return None
-    model = build_model(config.model)
+    model = build_model(config.model.backend, config.model.params)
     if model is None:
         if everything:
             raise ConfigError(
