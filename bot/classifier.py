@@ -83,7 +83,8 @@ class BatchingClassifier:
             await self._run_batch(batch)
 
     async def _run_batch(self, batch: list[_Request]) -> None:
-        live = [r for r in batch if not r.future.done()]
+        # Length-sorted, so a model that pads to the longest text in a batch wastes least.
+        live = sorted((r for r in batch if not r.future.done()), key=lambda r: len(r.text))
         if not live:
             return
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+
+import pytest
 from pathlib import Path
 
 from tests.conftest import read_cases
@@ -93,4 +95,70 @@ async def test_a_hanging_model_times_out_without_stalling_the_loop(tmp_path: Pat
     stop.set()
     await watcher
     await worker
+    await core.db.close()
+
+
+LAGGY = """
+[model]
+backend = "double"
+timeout = "1s"
+batch_size = 4
+params = {{ toxic = ["toxicmarker"], delay = {delay}, fail = {fail} }}
+[[guidelines]]
+id = "respect"
+title = {{ en = "Respect everyone", id = "Hormati semua orang" }}
+text = {{ en = "Be kind.", id = "Bersikap baik." }}
+[[rules]]
+name = "toxic"
+type = "toxicity"
+guideline = "respect"
+scope = {{ channels = ["scored"] }}
+[[rules]]
+name = "invites"
+type = "invites"
+guideline = "respect"
+"""
+
+
+@pytest.mark.parametrize(
+    ("delay", "fail"),
+    [(30, "false"), (0, "true"), (0.4, "false")],
+    ids=["hangs", "raises", "saturated"],
+)
+async def test_rule_only_messages_are_decided_while_the_model_is_down(
+    tmp_path: Path, delay: float, fail: str
+) -> None:
+    core = await build_core(tmp_path / "a.db", LAGGY.format(delay=delay, fail=fail))
+    stop, worker = await running_classifier(core)
+    lags: list[float] = []
+    sampling = asyncio.Event()
+
+    async def watch_lag() -> None:
+        while not sampling.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            lags.append(time.perf_counter() - before - 0.005)
+
+    watcher = asyncio.create_task(watch_lag())
+    tasks = []
+    for i in range(120):  # a flood of 500 messages a second while the model is down
+        for msg in (
+            core.fake.message(f"toxicmarker {i}", channel="scored"),
+            core.fake.message(f"join discord.gg/raid{i}", author=f"u{i}"),
+        ):
+            tasks.append(asyncio.create_task(core.core.on_message(msg)))
+            await asyncio.sleep(0.002)
+    decisions = await asyncio.gather(*tasks)
+    sampling.set()
+    await watcher
+    labels = [d.label for d in decisions]
+    assert labels[1::2] == ["warn"] * 120  # every rule-only message decided
+    assert all(label in ("allow", "warn") for label in labels[::2])
+    print(
+        f"model {['hangs', 'raises', 'is saturated'][[30, 0, 0.4].index(delay)]}: "
+        f"240 messages, max loop lag {max(lags) * 1000:.1f} ms"
+    )
+    assert max(lags) < 0.1
+    stop.set()
+    worker.cancel()
     await core.db.close()
