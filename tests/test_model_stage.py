@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from tests.conftest import read_cases
 from tests.helpers import Core, build_core
