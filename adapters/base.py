@@ -6,7 +6,16 @@ import asyncio
 from typing import Protocol
 
 from bot.actions import Action, Decision, Posted, Reply, Response
-from bot.events import Invocation, Join, Message, PlatformAction, Report, Verification, Vote
+from bot.events import (
+    BotStatus,
+    Invocation,
+    Join,
+    Message,
+    PlatformAction,
+    Report,
+    Verification,
+    Vote,
+)
 
 
 class TargetGone(Exception):
@@ -37,6 +46,8 @@ class Core(Protocol):
     async def on_verify(self, verification: Verification) -> Response: ...
 
     async def on_platform_action(self, action: PlatformAction) -> None: ...
+
+    async def on_bot_status(self, status: BotStatus) -> None: ...
 
     async def tick(self) -> None: ...
 

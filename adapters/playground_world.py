@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.actions import Action, ActionKind, Posted, Reply
+from bot.commands import COMMANDS
+from bot.commands.words import args_from_words
 from bot.config import PlaygroundConfig
 from bot.events import Attachment, Invocation, Member, Message
 
@@ -168,7 +170,7 @@ class World:
             channel_id=CHANNEL,
             actor=actor,
             command=command,
-            args={**_fill(command, positional), **named},
+            args={**args_from_words(COMMANDS.get(command), positional), **named},
             target=target,
             target_id=target_id,
             message_id=message.message_id if message else None,
@@ -210,46 +212,3 @@ class World:
             return f"{who} may not post until they pass the welcome gate"
         self._restricted.discard(who)
         return f"{who} passed the welcome gate"
-
-
-ORDER = {
-    "warn": ("reason",),
-    "timeout": ("duration", "reason"),
-    "untimeout": ("reason",),
-    "kick": ("reason",),
-    "ban": ("duration", "purge", "reason"),
-    "unban": ("reason",),
-    "purge": ("count", "reason"),
-    "note": ("reason",),
-    "case": ("case",),
-    "reason": ("case", "reason"),
-    "pardon": ("case",),
-    "report": ("reason",),
-    "link": ("code",),
-    "faq": ("action", "name", "triggers", "answer", "answer_id"),
-    "health": ("days",),
-}
-_REST = {"reason", "answer", "answer_id", "triggers"}
-_NUMBERS = {"purge", "count", "case", "days"}
-_DURATION = re.compile(r"^\d+[smhdw]")
-
-
-def _fill(command: str, words: list[str]) -> dict[str, str]:
-    """Give positional words to the command's options in order. Optional durations and
-    numbers are taken only when the word is one; the last text option takes the rest."""
-    args: dict[str, str] = {}
-    names = list(ORDER.get(command, ()))
-    rest = list(words)
-    for position, name in enumerate(names):
-        if not rest:
-            break
-        word = rest[0]
-        if name == "duration" and not _DURATION.match(word):
-            continue
-        if name in _NUMBERS and not word.lstrip("#").isdigit() and position < len(names) - 1:
-            continue
-        if name in _REST and position == len(names) - 1:
-            args[name] = " ".join(rest)
-            break
-        args[name] = rest.pop(0)
-    return args

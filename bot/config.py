@@ -22,6 +22,7 @@ from bot.config_sections import (
     TextOverrides,
     WelcomeConfig,
 )
+from bot.config_telegram import TelegramConfig, telegram_problems
 from rules import RULE_TYPES
 from rules.base import Duration, Scope
 
@@ -124,6 +125,7 @@ class Config(Strict):
     storage: StorageConfig = StorageConfig()
     model: ModelConfig = ModelConfig()
     playground: PlaygroundConfig = PlaygroundConfig()
+    telegram: TelegramConfig = TelegramConfig()
     escalation: EscalationConfig = EscalationConfig()
     strikes: StrikesConfig = StrikesConfig()
     reports: ReportsConfig = ReportsConfig()
@@ -135,9 +137,14 @@ class Config(Strict):
     communities: list[CommunityConfig] = []
 
     def community_for(self, platform: str, chat_id: str) -> CommunityConfig:
-        """The community a platform chat belongs to; unlisted chats form their own."""
+        """The community a platform chat belongs to (a community's moderators' chat belongs
+        to it too; `chat/topic` names a topic of a chat); unlisted chats form their own."""
         for community in self.communities:
             if chat_id in community.platforms.get(platform, ()):
+                return community
+        for community in self.communities:
+            channel = community.moderator_channels.get(platform)
+            if channel and channel.partition("/")[0] == chat_id:
                 return community
         if platform == "playground":
             return CommunityConfig(
@@ -238,6 +245,7 @@ def _cross_check(config: Config) -> list[tuple[str, str]]:
                 where, why = describe(error)
                 problems.append((f"{key}.params" + ("." + where if where else ""), why))
     problems.extend(_model_params(config))
+    problems.extend(telegram_problems(config.telegram))
     for index, community in enumerate(config.communities):
         for name in community.disabled_rules:
             if name not in names:

@@ -9,7 +9,16 @@ from bot.authz import Refusal, check_actor, check_target, logged
 from bot.commands.spec import Command, Context
 from bot.config import CommunityConfig
 from bot.enforce import Enforced, Enforcement, community_texts
-from bot.events import Invocation, Join, Message, PlatformAction, Report, Verification, Vote
+from bot.events import (
+    BotStatus,
+    Invocation,
+    Join,
+    Message,
+    PlatformAction,
+    Report,
+    Verification,
+    Vote,
+)
 from bot.faq import is_question
 from bot.pipeline import Judgement
 from bot.policy import RULE_ERROR
@@ -139,6 +148,10 @@ class Core:
 
     async def on_verify(self, verification: Verification) -> Response:
         return await self.services.welcome.on_verify(verification)
+
+    async def on_bot_status(self, status: BotStatus) -> None:
+        """The bot was demoted, removed or given too few rights: tell the moderators."""
+        await self.services.alerts.bot_status(status)
 
     async def on_platform_action(self, action: PlatformAction) -> None:
         """Record a ban, timeout or kick made by hand on the platform (never re-applied)."""

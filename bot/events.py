@@ -157,3 +157,16 @@ class PlatformAction:
     reason: str
     at: datetime
     until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BotStatus:
+    """The bot's own rights in a chat changed (an admin promoted, demoted or removed it)."""
+
+    platform: str
+    community_id: str
+    chat_name: str
+    is_admin: bool
+    can_delete: bool
+    can_restrict: bool
+    at: datetime

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from adapters.base import Adapter, PermissionDenied, TargetGone, TransientError
+from bot.actions import Action
 from storage.audit import APPLIED, FAILED, MOOT, PENDING, AuditLog, StoredAction
 
 log = logging.getLogger(__name__)
+Denied = Callable[[Action, str], Awaitable[None]]
 MAX_BACKOFF = timedelta(minutes=10)
 
 
@@ -22,18 +24,21 @@ def backoff(attempts: int) -> timedelta:
 class Executor:
     """Record, then act. Actions are applied in their recorded order (delete, tell the member,
     then the sanction); each ends applied, moot (target gone), failed, or stays pending with
-    a later retry when the platform had a transient problem."""
+    a later retry when the platform had a transient problem. A refusal (permission denied)
+    is passed to `on_denied`, which tells the moderators."""
 
     def __init__(
         self,
         audit: AuditLog,
         adapters: Mapping[str, Adapter],
         clock: Callable[[], datetime],
+        on_denied: Denied | None = None,
     ) -> None:
         self._audit = audit
         self._adapters = adapters
         self._clock = clock
         self._in_flight: set[int] = set()
+        self.on_denied = on_denied
 
     async def execute(self, actions: Sequence[StoredAction]) -> None:
         """Apply the pending ones among `actions` that are due, one after the other."""
@@ -63,6 +68,7 @@ class Executor:
             return MOOT, str(exc) or "target gone", None
         except PermissionDenied as exc:
             log.warning("cannot %s on %s: %s", action.kind, action.platform, exc)
+            await self._tell_denied(action, str(exc))
             return FAILED, f"permission denied: {exc}", None
         except TransientError as exc:
             return PENDING, f"transient: {exc}", backoff(stored.attempts)
@@ -70,6 +76,14 @@ class Executor:
             log.exception("adapter %s failed on %s", action.platform, action.key)
             return FAILED, f"{type(exc).__name__}: {exc}", None
         return APPLIED, None, None
+
+    async def _tell_denied(self, action: Action, reason: str) -> None:
+        if self.on_denied is None:
+            return
+        try:
+            await self.on_denied(action, reason)
+        except Exception:  # noqa: BLE001 - an alert that fails must not stop the executor
+            log.exception("could not tell the moderators about a refused action")
 
     async def reconcile(self) -> int:
         """Apply every pending action that is due, in order. Returns how many were tried."""

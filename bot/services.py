@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from adapters.base import Adapter
+from bot.alerts import Alerts
 from bot.classifier import BatchingClassifier
 from bot.commands.spec import Command
 from bot.config import Config
@@ -52,13 +53,15 @@ class Services:
     welcome: Welcome
     pipeline: Pipeline
     commands: Mapping[str, Command]
+    alerts: Alerts
     messages: MessageLog = field(default_factory=MessageLog)
     reload: Reload = _no_reload
 
     def reconfigure(self, config: Config) -> None:
         """Swap in a new config everywhere it is read."""
         self.config = config
-        for part in (self.enforcer, self.escalations, self.reports, self.faq, self.welcome):
+        parts = (self.enforcer, self.escalations, self.reports, self.faq, self.welcome, self.alerts)
+        for part in parts:
             part.config = config
         self.pipeline.reconfigure(config)
 
@@ -78,6 +81,8 @@ def build_services(
     enforcer = Enforcer(config, audit, people, executor, clock)
     metrics = Metrics(db, clock)
     messenger = Messenger(adapters)
+    alerts = Alerts(config, messenger, clock)
+    executor.on_denied = alerts.denied
     escalations = Escalations(config, EscalationStore(db), enforcer, messenger, metrics, clock)
     return Services(
         config=config,
@@ -95,4 +100,5 @@ def build_services(
         welcome=Welcome(config, GateStore(db), enforcer, messenger, metrics, clock),
         pipeline=Pipeline(config, clock=clock, classifier=classifier, enforcer=enforcer),
         commands=COMMANDS,
+        alerts=alerts,
     )
