@@ -1,10 +1,11 @@
 """INTERACTION_CREATE payloads a member's client would produce.
 
 Like the real Discord client, the builders only offer what exists: a slash command or context
-menu must have been synced (pass `strict=False` to skip that), options are typed from the synced
-schema (a `Member` option becomes type 6 with `resolved` users and members), and a button must be
-present and enabled in the message the bot sent. Member `permissions` are resolved for the
-channel (administrators get every bit), as Discord sends them.
+menu must have been synced and be visible to the member (its `default_member_permissions`;
+`strict=False` skips both checks, as if a server admin had granted the command), options are
+typed from the synced schema (a `Member` option becomes type 6 with `resolved` users and
+members), and a button must be present and enabled in the message the bot sent. Member
+`permissions` are resolved for the channel (administrators get every bit), as Discord sends them.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Builder:
         guild = self._guild(channel)
         top, *subs = name.split()
         command = self._command(guild, top, CHAT_INPUT, strict)
+        self._check_visible(guild, member, channel, command, strict)
         schema = command.get("options", [])
         nested: list[dict[str, Any]] = []
         target = nested
@@ -72,6 +74,7 @@ class Builder:
         guild = self._guild(channel)
         kind = USER_MENU if isinstance(target, Member) else MESSAGE_MENU
         command = self._command(guild, name, kind, strict)
+        self._check_visible(guild, member, channel, command, strict)
         resolved: dict[str, dict[str, Any]] = {}
         if isinstance(target, Member):
             target_id = str(target.id)
@@ -189,6 +192,18 @@ class Builder:
         if strict:
             raise AssertionError(f"the bot never synced command {name!r} (type {kind})")
         return {"id": str(snowflake()), "name": name, "type": kind}
+
+    def _check_visible(
+        self, guild: Guild, member: Member, channel: Channel, command: dict[str, Any], strict: bool
+    ) -> None:
+        """Discord hides a command from members without its `default_member_permissions`."""
+        needed = int(command.get("default_member_permissions") or 0)
+        if strict and guild.permissions_in(member, channel) & needed != needed:
+            name = member.user.username
+            raise AssertionError(
+                f"Discord hides {command['name']!r} from {name} (strict=False: "
+                "as if an admin granted it in the server's Integrations)"
+            )
 
     def _scoped(self, data: dict[str, Any], command: dict[str, Any]) -> dict[str, Any]:
         if command.get("guild_id"):

@@ -191,7 +191,11 @@ async def test_groups_choices_and_user_menus_follow_the_synced_schema(
     fake_discord: FakeDiscord,
 ) -> None:
     bot = FastBot()
-    cases = app_commands.Group(name="case", description="Moderation cases")
+    cases = app_commands.Group(
+        name="case",
+        description="Moderation cases",
+        default_permissions=discord.Permissions(moderate_members=True),
+    )
 
     @cases.command(name="close", description="Close a case")
     @app_commands.choices(
@@ -213,6 +217,8 @@ async def test_groups_choices_and_user_menus_follow_the_synced_schema(
         await bot.tree.sync()
         with pytest.raises(AssertionError, match="not a choice"):
             await fake_discord.slash("mod", "case close", number=7, verdict="maybe")
+        with pytest.raises(AssertionError, match="hides"):
+            await fake_discord.slash("alice", "case close", number=7, verdict="ban")
         ix = await fake_discord.slash("mod", "case close", number=7, verdict="ban")
         assert (await ix.response())["data"]["content"] == "case 7: ban"
         menu = await fake_discord.context_menu("mod", "Strikes", fake_discord.member("bob"))
