@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from bot.config import CommunityConfig, Config
 from bot.events import Message
 from bot.i18n import neutralise
+from bot.models.langid import detect_language
 from rules.normalize import Views, fold
 from rules.patterns import compile_user_pattern
 from storage.faqs import FaqEntryView, FaqStore
@@ -24,15 +25,6 @@ QUESTION_WORDS = frozenset(
     "apa apakah bagaimana gimana gmn kenapa knp mengapa kapan dimana mana siapa berapa "
     "bisakah bolehkah adakah".split()
 )
-_INDONESIAN = frozenset(
-    "yang dan di ke dari ini itu apa berapa kapan bagaimana gimana aku kamu saya ga gak "
-    "nggak tidak bisa ada mau sudah belum jam mulai kok sih dong ya nya acara acaranya "
-    "dimana kenapa mana boleh gimana".split()
-)
-_ENGLISH = frozenset(
-    "the is are what when how where do does can you i to of and in time start my your "
-    "it this that there please anyone".split()
-)
 
 
 def is_question(views: Views) -> bool:
@@ -42,16 +34,6 @@ def is_question(views: Views) -> bool:
         return True
     first = _WORDS.search(folded)
     return first is not None and first.group() in QUESTION_WORDS
-
-
-def guess_language(folded: str, default: str) -> str:
-    """'id' or 'en' by common function words; the community's language on a tie."""
-    words = _WORDS.findall(folded)
-    indonesian = sum(w in _INDONESIAN for w in words)
-    english = sum(w in _ENGLISH for w in words)
-    if indonesian == english:
-        return default
-    return "id" if indonesian > english else "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +129,6 @@ class Faq:
         if last is not None and now - last < self.config.faq.cooldown:
             return None
         self._last[key] = now
-        language = guess_language(text, community.language or self.config.bot.language)
+        language = detect_language(text, default=community.language or self.config.bot.language)
         answer = best.entry.answer_id if language == "id" else best.entry.answer_en
         return FaqAnswer(best.entry.name, neutralise(answer), confidence)
