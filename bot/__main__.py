@@ -30,6 +30,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = _load(args)
     source = _config_path(args) or DEFAULT_NAME
+    token = os.environ.get(config.telegram.token_env, "").strip()
+    if token:
+        from adapters.telegram.run import run_telegram
+
+        return run_telegram(config, token, str(source), _config_path(args))
     storage = config.storage
     where = f"${storage.url_env}" if storage.url_env else storage.url
     print(
@@ -114,7 +119,11 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--config", help="config file (default: $MODBOT_CONFIG, else built in)")
         return p
 
-    command("run", "start the bot (the terminal playground when no platform is configured)")
+    command(
+        "run",
+        "start the bot: on Telegram when $TELEGRAM_TOKEN (see [telegram] token_env) is set, "
+        "else the terminal playground",
+    )
     check = command("check-config", "validate a config file and exit (2 on errors)")
     check.add_argument("path", nargs="?", help="config file to check")
     command("migrate", "bring the audit log's schema up to date")

@@ -53,7 +53,7 @@ class Core:
                 enforced = await s.pipeline.record(msg, judgement)
                 if decision.escalate and enforced.recorded.created and not judgement.policy.dry_run:
                     await self._escalate(msg, judgement, enforced)
-        if decision is None or not decision.delete:
+        if (decision is None or not decision.delete) and not msg.is_command:
             views = (
                 judgement.views if judgement else normalize(msg.text, s.config.bot.max_scan_chars)
             )

@@ -64,6 +64,9 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
     edited: bool = False
     reply_to: str | None = None
+    is_command: bool = False
+    """The message runs a bot command (Telegram shows commands as messages): it is judged
+    like any other, but never answered from the FAQ or counted as a question."""
 
     @property
     def key(self) -> str:
