@@ -35,6 +35,10 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "chat_member",
 MAX_RETRIES = 3
 
 
+class Unreachable(Exception):
+    """Telegram could not be asked who the bot is (network down, wrong `base_url`)."""
+
+
 class TelegramAdapter:
     """Long polling (or a webhook with a secret) into one handler that takes updates one at
     a time, in order. Replies are plain text with entities, never parsed markup."""
@@ -111,6 +115,9 @@ class TelegramAdapter:
                         )
                     ],
                 ) from None
+            except TelegramError as exc:
+                where = self.settings.base_url
+                raise Unreachable(f"cannot reach Telegram at {where}: {exc}") from None
             try:
                 await self._serve(app, core)
             finally:

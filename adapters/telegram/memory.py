@@ -35,9 +35,9 @@ class Bounded(Generic[K, V]):
 
 
 class Memory:
-    """Names (to address a warned member), chats seen (logged once, for setting up), join times (a join announced twice, by the
-    service message and by `chat_member`, is one join), and update ids already handled
-    (Telegram redelivers a webhook post that failed)."""
+    """Names (to address a warned member), chats seen (each logged once, to help set up),
+    join times (a join announced twice, by the service message and by `chat_member`, is one
+    join), and update ids already handled (Telegram redelivers a webhook post that failed)."""
 
     REJOIN = timedelta(minutes=10)
 

@@ -6,19 +6,23 @@ import asyncio
 import signal
 import sys
 from pathlib import Path
+from typing import TypeVar
 
-from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.adapter import TelegramAdapter, Unreachable
 from bot.app import App
 from bot.config import Config
 from bot.config_errors import ConfigError
 
+E = TypeVar("E", bound=BaseException)
+EXIT_UNREACHABLE = 1
 
-def _first_config_error(group: BaseExceptionGroup[BaseException]) -> ConfigError | None:
+
+def _first(group: BaseExceptionGroup[BaseException], kind: type[E]) -> E | None:
     for found in group.exceptions:
-        if isinstance(found, ConfigError):
+        if isinstance(found, kind):
             return found
         if isinstance(found, BaseExceptionGroup):
-            inner = _first_config_error(found)
+            inner = _first(found, kind)
             if inner is not None:
                 return inner
     return None
@@ -26,7 +30,8 @@ def _first_config_error(group: BaseExceptionGroup[BaseException]) -> ConfigError
 
 def run_telegram(config: Config, token: str, source: str, config_path: Path | None) -> int:
     """Run until stopped. A refused token raises the ConfigError naming `[telegram]
-    token_env` (the CLI prints its one line and exits 2)."""
+    token_env` (the CLI prints its one line and exits 2); Telegram out of reach at the start
+    is one line and exit status 1."""
     adapter = TelegramAdapter(config, token, source=source)
     app = App(config, [adapter], config_path=config_path)
     storage = config.storage
@@ -53,9 +58,13 @@ def run_telegram(config: Config, token: str, source: str, config_path: Path | No
     try:
         asyncio.run(main())
     except BaseExceptionGroup as group:
-        problem = _first_config_error(group)
-        if problem is None:
+        problem = _first(group, ConfigError)
+        if problem is not None:
+            raise problem from None
+        unreachable = _first(group, Unreachable)
+        if unreachable is None:
             raise
-        raise problem from None
+        print(f"modbot: {unreachable}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     print("modbot: stopped", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from tests.platforms.telegram_harness import (
     populate,
     telegram_bot,
 )
+from tests.platforms.telegram_story import OUTCOMES, SETTINGS, run_story
 from tests.platforms.telegram_world import World
 
 REFUSED = "9876543210:AAFrefusedTokenNeverValid_abcdefghijklmn"
@@ -57,15 +59,16 @@ def leaks(text: str, token: str) -> list[str]:
     return [line for line in text.splitlines() if any(s in line for s in shapes)]
 
 
-async def test_a_whole_scenario_at_debug_logs_no_token(
+async def test_the_whole_scenario_at_debug_logs_no_token(
     tmp_path: Path, log_text: io.StringIO
 ) -> None:
-    async with telegram_bot(tmp_path) as tg:
+    async with telegram_bot(tmp_path, SETTINGS, outcomes=OUTCOMES) as tg:
+        await run_story(tg)
+    async with telegram_bot(tmp_path / "faults") as tg:
         tg.fake.fail("getUpdates", Fault(502, html=True))
         tg.fake.fail("deleteMessage", Fault(500), Fault(429, retry_after=0.05))
         tg.world.say(GROUP, SARI, "halo")
         tg.world.say(GROUP, EKO, "dasar faggot")
-        tg.world.say(GROUP, SARI, "/rules")
         await tg.settle()
         await tg.reconcile()
     written = log_text.getvalue()
@@ -123,6 +126,20 @@ async def test_modbot_run_with_a_refused_token_exits_2_with_one_line(tmp_path: P
     assert len(lines) == 1 and "[telegram] token_env" in lines[0]
     assert "TELEGRAM_TOKEN" in lines[0] and REFUSED.split(":")[1] not in err.decode()
     assert out == b""
+
+
+async def test_modbot_run_without_telegram_in_reach_exits_1_with_one_line(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    child = await modbot_run(tmp_path, closed, TOKEN)
+    _, err = await asyncio.wait_for(child.communicate(), 60)
+    lines = err.decode().splitlines()
+    assert child.returncode == 1, err.decode()
+    assert len(lines) == 1 and lines[0].startswith(f"modbot: cannot reach Telegram at {closed}")
+    assert TOKEN.split(":")[1] not in err.decode()
 
 
 async def test_modbot_run_connects_and_stops_on_sigterm(tmp_path: Path) -> None:
