@@ -127,3 +127,14 @@ async def test_hostile_names_are_plain_text_and_ping_nobody(tmp_path: Path) -> N
             shown = warning["text"].encode("utf-16-le")[: entity["length"] * 2].decode("utf-16-le")
             assert entity["offset"] == 0 and shown.replace("\u200b", "") == name
         assert "@\u200beveryone" in warnings[1]["text"]
+
+
+async def test_a_command_is_judged_and_not_run_when_it_breaks_the_rules(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path) as tg:
+        rude = tg.world.say(GROUP, EKO, "/rules dasar faggot")
+        await tg.settle()
+        assert [int(c["message_id"]) for c in tg.fake.ok_calls("deleteMessage")] == [
+            rude["message_id"]
+        ]
+        (warning,) = texts_sent(tg)
+        assert warning.startswith("Eko: ") and "Pedoman" not in warning

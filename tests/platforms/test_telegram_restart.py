@@ -75,8 +75,11 @@ async def test_an_update_that_comes_twice_is_handled_once(tmp_path: Path) -> Non
         asker = tg.world.add(GROUP, tp.user(5999, "Tanya"))
         asked = tg.world.say(GROUP, asker, "di mana aturannya?")
         await tg.settle()
-        tg.fake.redeliver(since=tg.fake.last_update_id)
+        tg.fake.redeliver(since=tg.fake.last_update_id)  # as a webhook post retried
         await tg.settle()
+        await tg.stop()
         assert Counter(tg.fake.served)[tg.fake.last_update_id] == 2
+        (counted,) = await tg.rows("SELECT SUM(messages) FROM activity_days")
+        assert counted == (1,), "the health figures saw the message once"
         answers = [c for c in tg.fake.ok_calls("sendMessage") if int(c["chat_id"]) == GROUP]
         assert [a["reply_parameters"]["message_id"] for a in answers] == [asked["message_id"]]
