@@ -184,3 +184,18 @@ async def test_polling_survives_a_server_error_on_get_updates(tmp_path: Path) ->
         await tg.settle()
         assert slur["message_id"] not in tg.world.chats[GROUP].messages
         assert time.monotonic() - started < 3, "PTB backs off about a second, then polls again"
+
+
+async def test_a_403_is_a_refusal_never_retried(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path, outcomes=OUTCOMES) as tg:
+        kicked = Fault(403, "Forbidden: bot was kicked from the supergroup chat")
+        tg.fake.fail("deleteMessage", kicked)
+        tg.world.say(GROUP, EKO, "dasar faggot")
+        await tg.settle()
+        assert await tg.reconcile() == 0
+        assert [(k, s) for k, _, _, s, _ in await tg.actions()] == [
+            ("delete", "failed"),
+            ("warn", "applied"),
+        ]
+        (alert,) = [c["text"] for c in tg.fake.ok_calls("sendMessage") if int(c["chat_id"]) == MODS]
+        assert alert.startswith("Aku tidak bisa menghapus pesan") and "kicked" in alert
