@@ -97,6 +97,17 @@ def impersonal(message: TgMessage) -> str | None:
     return None
 
 
+def replied_to(message: TgMessage) -> TgMessage | None:
+    """The message this one answers. In a forum topic, Telegram also sets the topic's first
+    (service) message as the reply of every message in it: that is no answer to anyone."""
+    reply = message.reply_to_message
+    if reply is None or reply.forum_topic_created is not None:
+        return None
+    if message.is_topic_message and reply.message_id == message.message_thread_id:
+        return None
+    return reply
+
+
 def message_text(message: TgMessage) -> str:
     """Every text surface a member sees: body, caption, poll, a document's file name."""
     parts = [message.text or "", message.caption or ""]
@@ -160,7 +171,7 @@ def to_message(
     is_command: bool = False,
 ) -> Message:
     """A member's message as the rules see it. An edit keeps the message id."""
-    reply = message.reply_to_message
+    reply = replied_to(message)
     return Message(
         platform=PLATFORM,
         community_id=str(message.chat.id),

@@ -127,7 +127,7 @@ class Updates:
     ) -> None:
         chat_id = message.chat.id
         spec = self._commands[name]
-        replied = message.reply_to_message
+        replied = convert.replied_to(message)
         about = None
         if replied is not None and replied.from_user and convert.impersonal(replied) is None:
             writer = await self.member(chat_id, replied.from_user)

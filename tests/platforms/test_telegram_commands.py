@@ -112,6 +112,19 @@ async def test_replies_in_a_forum_topic_stay_in_the_topic(tmp_path: Path) -> Non
         assert answer["reply_parameters"]["message_id"] == asked["message_id"]
 
 
+async def test_in_a_topic_the_topics_first_message_is_no_reply(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path) as tg:
+        chat = tg.world.chats[GROUP]
+        chat.data["is_forum"] = True
+        root = tg.world.store(chat, {"date": tg.world.now(), "chat": chat.data, "from": SARI})
+        root["forum_topic_created"] = {"name": "Bantuan", "icon_color": 7322096}
+        topic = root["message_id"]
+        tg.world.say(GROUP, AYU, "/ban spam", reply_to=topic, topic=topic)
+        await tg.settle()
+        assert tg.fake.ok_calls("banChatMember") == []
+        assert texts_sent(tg) == [text("id", "authz.target_needed", command="ban")]
+
+
 async def test_hostile_names_are_plain_text_and_ping_nobody(tmp_path: Path) -> None:
     async with telegram_bot(tmp_path) as tg:
         names = ["<b>Bos</b> *_[x](http://evil.example)", "🔥Sari🔥 @everyone", "`` <i>"]
