@@ -139,7 +139,7 @@ class Updates:
                 target_id = about.author.user_id
             elif words and words[0].isdigit():
                 target_id = words.pop(0)
-            if target_id is not None:
+            if target_id is not None and int(target_id) not in convert.SERVICE_ACCOUNTS:
                 target = await self._lookup(chat_id, int(target_id))
         invocation = Invocation(
             id=f"{chat_id}:{message.message_id}",

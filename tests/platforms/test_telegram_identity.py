@@ -40,6 +40,8 @@ async def test_impersonal_senders_are_never_judged_or_punished(tmp_path: Path) -
         tg.world.post_as(GROUP, **{"from": GROUP_ANONYMOUS}, sender_chat=group, text="/ban 201")
         tg.world.say(GROUP, AYU, "/ban", reply_to=anonymous["message_id"])
         tg.world.say(GROUP, SARI, "/report iklan", reply_to=as_channel["message_id"])
+        tg.world.add(GROUP, GROUP_ANONYMOUS, "administrator")  # as Telegram lists it
+        tg.world.say(GROUP, AYU, f"/kick {GROUP_ANONYMOUS['id']}")
         await tg.settle()
         assert await tg.cases() == []
         for method in ("deleteMessage", "banChatMember", "restrictChatMember"):
@@ -49,6 +51,7 @@ async def test_impersonal_senders_are_never_judged_or_punished(tmp_path: Path) -
             text("id", "telegram.anonymous"),
             text("id", "authz.target_needed", command="ban"),
             text("id", "members.report_needs_message"),
+            text("id", "authz.target_missing", command="kick"),
         ]
 
 
