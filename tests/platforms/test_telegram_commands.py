@@ -107,9 +107,12 @@ async def test_replies_in_a_forum_topic_stay_in_the_topic(tmp_path: Path) -> Non
         asked = tg.world.say(GROUP, SARI, "di mana aturannya?", topic=7)
         tg.world.say(GROUP, EKO, "dasar faggot", topic=7)
         await tg.settle()
-        answer, warning = tg.fake.ok_calls("sendMessage")
+        tg.world.join(GROUP, RINA, change=False)  # the service message is in General
+        await tg.settle()
+        answer, warning, greeting = tg.fake.ok_calls("sendMessage")
         assert answer["message_thread_id"] == "7" and warning["message_thread_id"] == "7"
         assert answer["reply_parameters"]["message_id"] == asked["message_id"]
+        assert "message_thread_id" not in greeting, "a greeting goes to General"
 
 
 async def test_in_a_topic_the_topics_first_message_is_no_reply(tmp_path: Path) -> None:
