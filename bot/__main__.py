@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.config import DEFAULT_NAME, Config, load_config
 from bot.config_errors import ConfigError
+from bot.models.errors import ModelError
 
 EXIT_CONFIG = 2
 
@@ -193,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    except ModelError as exc:
+        print(f"modbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: stop quietly, like any Unix tool.

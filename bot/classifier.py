@@ -48,6 +48,13 @@ class BatchingClassifier:
         self._timeout = timeout
         self._queue: asyncio.Queue[_Request] = asyncio.Queue(max_queue)
 
+    async def load(self) -> None:
+        """Load the model's weights in a worker thread, before the first message needs them
+        (a backend without `load` loads when first used)."""
+        load = getattr(self.model, "load", None)
+        if load is not None:
+            await asyncio.to_thread(load)
+
     async def score(self, text: str) -> Scores | None:
         future: asyncio.Future[Scores] = asyncio.get_running_loop().create_future()
         try:

@@ -89,7 +89,7 @@ class StorageConfig(Strict):
 
 
 class ModelConfig(Strict):
-    backend: Literal["none", "double", "detoxify", "onnx"] = "none"
+    backend: Literal["none", "builtin", "double", "detoxify", "onnx"] = "builtin"
     timeout: Duration = timedelta(seconds=2)
     batch_size: int = Field(default=32, ge=1, le=1024)
     batch_wait_ms: int = Field(default=10, ge=0, le=1000)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,17 @@ class Core:
     clock: Clock
     classifier: BatchingClassifier | None
     _invocations: int = 0
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _worker: asyncio.Task[None] | None = None
+
+    async def close(self) -> None:
+        """Stop the model worker and close the database, as App does on its way out."""
+        self._stop.set()
+        if self._worker is not None:
+            # A model the test made hang is not waited for: its batch is abandoned.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._worker, 1)
+        await self.db.close()
 
     @property
     def executor(self):  # type: ignore[no-untyped-def]
@@ -98,10 +111,15 @@ async def build_core(path: Path, config_text: str | None = None, *others: FakeAd
     clock = Clock()
     fake = FakeAdapter()
     classifier = build_classifier(config)
+    if classifier is not None:
+        await classifier.load()
     platforms = {a.platform: a for a in (fake, *others)}
     services = build_services(config, db, platforms, clock, classifier)
     core = BotCore(services)
     for adapter in platforms.values():
         adapter._core = core  # as if `run` had started  # noqa: SLF001
         adapter.ready.set()
-    return Core(config, db, services, core, fake, clock, classifier)
+    built = Core(config, db, services, core, fake, clock, classifier)
+    if classifier is not None:
+        built._worker = asyncio.create_task(classifier.run(built._stop))  # noqa: SLF001
+    return built

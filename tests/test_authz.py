@@ -139,7 +139,7 @@ def refusal_texts(command: str, target: Member | None) -> set[str]:
 async def core(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Core]:
     built = await build_core(tmp_path_factory.mktemp("authz") / "x.db")
     yield built
-    await built.db.close()
+    await built.close()
 
 
 def test_the_rules_above_classify_every_command() -> None:

@@ -63,7 +63,7 @@ async def test_a_newcomer_is_greeted_in_the_community_language(tmp_path: Path) -
     await join(core, "budi")
     assert [p.message_id for p in core.fake.retracted] == ["bot1"]  # the previous greeting
     assert len(core.fake.sent) == 2
-    await core.db.close()
+    await core.close()
 
 
 async def test_the_button_gate_holds_a_newcomer_until_they_press_it(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ async def test_the_button_gate_holds_a_newcomer_until_they_press_it(tmp_path: Pa
     assert core.fake.calls[-1].kind is ActionKind.UNRESTRICT
     core.clock.advance(minutes=11)
     assert await core.services.welcome.expire_due() == 0  # passed: nothing to expire
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_newcomer_who_ignores_the_gate_is_handled_as_configured(tmp_path: Path) -> None:
@@ -91,14 +91,14 @@ async def test_a_newcomer_who_ignores_the_gate_is_handled_as_configured(tmp_path
     kicked.clock.advance(minutes=10, seconds=1)
     assert await kicked.services.welcome.expire_due() == 1
     assert [a.kind for a in kicked.fake.calls] == [ActionKind.RESTRICT, ActionKind.KICK]
-    await kicked.db.close()
+    await kicked.close()
 
     kept = await community(tmp_path / "two", gate="question", on_timeout="keep_restricted")
     await join(kept, "spammer")
     kept.clock.advance(minutes=11)
     assert await kept.services.welcome.expire_due() == 1
     assert [a.kind for a in kept.fake.calls] == [ActionKind.RESTRICT]
-    await kept.db.close()
+    await kept.close()
 
 
 async def test_an_indonesian_question_gets_the_indonesian_answer_and_a_moderator_none(
@@ -120,7 +120,7 @@ async def test_an_indonesian_question_gets_the_indonesian_answer_and_a_moderator
     assert core.fake.sent[-1].text == "The wifi password is on the board."
     await core.say("I love this event", author="tom")
     assert len(core.fake.sent) == 3
-    await core.db.close()
+    await core.close()
 
 
 async def test_reports_gather_in_one_escalation_and_hide_the_message(tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ async def test_reports_gather_in_one_escalation_and_hide_the_message(tmp_path: P
     assert [a.kind for a in core.fake.calls] == [ActionKind.DELETE]  # hidden, member not told
     own = await core.core.on_report(Report(bad, core.fake.member("spammer"), "x", core.clock()))
     assert own.text == "You can't report your own message."
-    await core.db.close()
+    await core.close()
 
 
 async def test_report_command_needs_a_message(tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ async def test_report_command_needs_a_message(tmp_path: Path) -> None:
     bad = core.fake.message("rude thing", author="bob")
     answer = await core.command(ann, "report", message=bad, reason="rude")
     assert answer.text == "Thank you, the moderators will look at it."
-    await core.db.close()
+    await core.close()
 
 
 async def test_rules_lists_the_guidelines_in_the_community_language(tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ async def test_rules_lists_the_guidelines_in_the_community_language(tmp_path: Pa
     answer = await core.command(core.fake.member("ann"), "rules")
     assert answer.text == "Pedoman Warung Kode:\n1. Hormati semua orang: Bersikap baik."
     assert not answer.private
-    await core.db.close()
+    await core.close()
 
 
 async def test_reports_alone_never_hide_or_sanction_a_moderator(tmp_path: Path) -> None:
@@ -169,7 +169,7 @@ async def test_reports_alone_never_hide_or_sanction_a_moderator(tmp_path: Path) 
     core.clock.advance(hours=3)
     assert await core.services.escalations.expire_due() == 1
     assert core.fake.calls == []  # not hidden, and the fallback did nothing to the moderator
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_verdict_on_a_report_tells_the_member_without_naming_a_guideline(
@@ -188,4 +188,4 @@ async def test_a_verdict_on_a_report_tells_the_member_without_naming_a_guideline
     await core.core.on_vote(Vote(esc.id, "delete", maya, core.clock(), bot))
     notice = next(a.reason for a in core.fake.calls if a.kind is ActionKind.WARN)
     assert notice == "Your message was removed by the moderators."
-    await core.db.close()
+    await core.close()

@@ -42,12 +42,7 @@ moderator_channels = { fake = "mods" }
 
 async def grey(core: Core, author: str = "alice") -> int:
     """A grey-band message (the test double scores 'greymarker' 0.8): returns its escalation."""
-    assert core.classifier is not None
-    stop = asyncio.Event()
-    worker = asyncio.create_task(core.classifier.run(stop))
     decision = await core.say("hmm greymarker", author=author)
-    stop.set()
-    await worker
     assert decision.label == "escalate"
     (esc,) = await core.services.escalations.store.open_ones()
     return esc.id
@@ -70,7 +65,7 @@ async def test_a_grey_band_message_reaches_the_moderators_with_a_button_per_verd
     ]
     assert all(len(b.data.encode()) <= 64 for b in notice.buttons)
     assert core.fake.calls == []  # nothing happens to the member before a human decides
-    await core.db.close()
+    await core.close()
 
 
 async def test_two_moderators_vote_at_once_one_wins_the_other_is_told(tmp_path: Path) -> None:
@@ -89,7 +84,7 @@ async def test_two_moderators_vote_at_once_one_wins_the_other_is_told(tmp_path: 
     assert (ActionKind.BAN in kinds) != (ActionKind.TIMEOUT in kinds)
     (edited, text) = core.fake.edits[-1]
     assert edited.channel_id == "mods" and "by maya" in text or "by niko" in text
-    await core.db.close()
+    await core.close()
 
 
 async def test_only_moderators_ranked_above_the_member_can_decide(tmp_path: Path) -> None:
@@ -102,7 +97,7 @@ async def test_only_moderators_ranked_above_the_member_can_decide(tmp_path: Path
     refused = await core.core.on_vote(Vote(number, "ban", low, core.clock(), BOT))
     assert "rank at or above you" in refused.text
     assert core.fake.calls == []
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_passed_deadline_applies_the_fallback_once_and_pings_on_call_once(
@@ -123,7 +118,7 @@ async def test_a_passed_deadline_applies_the_fallback_once_and_pings_on_call_onc
         Vote(number, "dismiss", core.fake.member("maya", moderator=True), core.clock(), BOT)
     )
     assert "already handled by fallback" in late.text
-    await core.db.close()
+    await core.close()
 
 
 async def test_an_open_escalation_survives_a_restart_and_its_buttons_still_work(
@@ -132,7 +127,7 @@ async def test_an_open_escalation_survives_a_restart_and_its_buttons_still_work(
     path = tmp_path / "a.db"
     before = await build_core(path, POLICY)
     number = await grey(before)
-    await before.db.close()
+    await before.close()
 
     after = await build_core(path, POLICY)
     (still,) = await after.services.escalations.store.open_ones()
@@ -143,7 +138,7 @@ async def test_an_open_escalation_survives_a_restart_and_its_buttons_still_work(
     assert answer.text.startswith(f"Done: escalation #{number}")
     assert [a.kind for a in after.fake.calls] == [ActionKind.DELETE, ActionKind.WARN]
     assert after.fake.edits and after.fake.edits[0][0] == still.notices[0]
-    await after.db.close()
+    await after.close()
 
 
 async def test_dismissing_a_rule_flag_counts_as_an_overturn_of_that_rule(tmp_path: Path) -> None:
@@ -159,7 +154,7 @@ async def test_dismissing_a_rule_flag_counts_as_an_overturn_of_that_rule(tmp_pat
         rows = (await conn.execute(text("SELECT name, key, value FROM counters"))).all()
     assert ("overturn", "toxic", 1) in [tuple(r) for r in rows]
     assert core.fake.calls == []
-    await core.db.close()
+    await core.close()
 
 
 async def test_votes_work_from_a_freshly_built_core_on_the_same_database(tmp_path: Path) -> None:
@@ -177,4 +172,4 @@ async def test_votes_work_from_a_freshly_built_core_on_the_same_database(tmp_pat
     )
     assert sum(r.text.startswith("Done") for r in (one, two)) == 1
     await db.close()
-    await first.db.close()
+    await first.close()

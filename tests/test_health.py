@@ -280,7 +280,7 @@ async def test_a_moderator_reads_the_summary_with_the_health_command(tmp_path: P
     )
     refused = await core.command(core.fake.member("ann"), "health")
     assert "Last 7 day(s)" not in refused.text
-    await core.db.close()
+    await core.close()
 
 
 async def test_the_summary_counts_messages_not_yet_written(tmp_path: Path) -> None:
@@ -291,4 +291,4 @@ async def test_the_summary_counts_messages_not_yet_written(tmp_path: Path) -> No
     # 2 messages by 2 members over 1 day; no joins, questions or escalations.
     assert response.text.startswith("Last 1 day(s): 2 messages, 2.0 active members a day, 0 joins")
     assert "n/a of newcomers" in response.text
-    await core.db.close()
+    await core.close()

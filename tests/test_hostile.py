@@ -41,7 +41,7 @@ async def test_hostile_messages_are_judged_and_recorded(tmp_path: Path, text: st
     assert len(cases) == (1 if decision.hits else 0)
     if decision.delete:
         assert core.fake.calls[0].kind == "delete"
-    await core.db.close()
+    await core.close()
 
 
 class Exploding(Rule):

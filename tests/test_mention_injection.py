@@ -3,7 +3,6 @@ whatever names, reasons and messages members throw at it (reliability-security S
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -162,7 +161,7 @@ async def test_with_neutralising_switched_off_the_warn_path_leaks(
         core, moderator(core, "mod"), "warn", core.fake.member("<@&456>"), reason="@here"
     )
     assert {"@here", "<@&4"} <= set(RAW.findall("\n".join(outgoing(core, [said]))))
-    await core.db.close()
+    await core.close()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -183,7 +182,7 @@ async def test_warns_and_the_error_handler_never_echo_a_ping(tmp_path: Path, lan
     texts = outgoing(core, responses)
     assert raw_mentions(texts) == []
     print(f"{lang}: {len(texts)} outgoing texts checked, 0 raw mentions")
-    await core.db.close()
+    await core.close()
 
 
 async def vote_on_latest_notice(core: Core, voter: Member, verdict: str) -> str:
@@ -214,14 +213,11 @@ async def test_reports_and_their_escalations_never_echo_a_ping(tmp_path: Path, l
     texts = outgoing(core, responses)
     assert raw_mentions(texts) == []
     print(f"{lang}: {len(texts)} outgoing texts checked, 0 raw mentions")
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_grey_band_escalation_never_echoes_a_ping(tmp_path: Path) -> None:
     core = await community(tmp_path, "en", GREY_BAND)
-    stop = asyncio.Event()
-    assert core.classifier is not None
-    worker = asyncio.create_task(core.classifier.run(stop))
     for i, hostile in enumerate(HOSTILE):
         msg = core.fake.message(f"greymarker {hostile}", author=f"u{i}", sent_at=core.clock())
         decision = await core.core.on_message(
@@ -229,12 +225,10 @@ async def test_a_grey_band_escalation_never_echoes_a_ping(tmp_path: Path) -> Non
         )
         assert decision is not None and decision.escalate
         await vote_on_latest_notice(core, moderator(core, hostile), "dismiss")
-    stop.set()
-    await worker
     texts = outgoing(core, [])
     assert len(core.fake.sent) == len(HOSTILE) and raw_mentions(texts) == []
     print(f"{len(texts)} outgoing texts checked, 0 raw mentions")
-    await core.db.close()
+    await core.close()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -250,7 +244,7 @@ async def test_a_newcomer_with_a_hostile_name_is_greeted_without_a_ping(
     texts = outgoing(core, [])
     assert raw_mentions(texts) == []
     print(f"{lang}: {len(texts)} outgoing texts checked, 0 raw mentions")
-    await core.db.close()
+    await core.close()
 
 
 async def test_faq_commands_never_echo_a_ping(tmp_path: Path) -> None:
@@ -266,7 +260,7 @@ async def test_faq_commands_never_echo_a_ping(tmp_path: Path) -> None:
     texts = outgoing(core, responses)
     assert raw_mentions(texts) == []
     print(f"{len(texts)} outgoing texts checked, 0 raw mentions")
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_faq_answer_never_pings(tmp_path: Path) -> None:
@@ -280,7 +274,7 @@ async def test_a_faq_answer_never_pings(tmp_path: Path) -> None:
     answers = [r.text for r in core.fake.sent]
     assert len(answers) == 40
     assert [m for answer in answers for m in RAW.findall(answer)] == []
-    await core.db.close()
+    await core.close()
 
 
 def test_the_figure() -> None:

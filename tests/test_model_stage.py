@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import read_cases
-from tests.helpers import Core, build_core
+from tests.helpers import build_core
 
 POLICY = """
 [model]
@@ -37,49 +37,34 @@ def policy(timeout: str = "2s", delay: float = 0.0, fail: str = "false") -> str:
     return POLICY.format(timeout=timeout, delay=delay, fail=fail)
 
 
-async def running_classifier(core: Core) -> tuple[asyncio.Event, asyncio.Task[None]]:
-    stop = asyncio.Event()
-    assert core.classifier is not None
-    return stop, asyncio.create_task(core.classifier.run(stop))
-
-
 async def test_a_toxic_message_is_acted_on_and_its_scores_kept(tmp_path: Path) -> None:
     core = await build_core(tmp_path / "a.db", policy())
-    stop, worker = await running_classifier(core)
     decision = await core.say("you toxicmarker")
     assert decision.label == "warn"
     (case,) = await read_cases(core.config)
     assert case.rules == ("toxic",)
-    stop.set()
-    await worker
-    await core.db.close()
+    await core.close()
 
 
 async def test_the_grey_band_goes_to_humans_and_nothing_is_deleted(tmp_path: Path) -> None:
     core = await build_core(tmp_path / "a.db", policy())
-    stop, worker = await running_classifier(core)
     decision = await core.say("hmm greymarker")
     assert decision.label == "escalate" and decision.escalate and not decision.delete
     assert core.fake.calls == []
-    stop.set()
-    await worker
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_broken_model_leaves_the_other_rules_working(tmp_path: Path) -> None:
     core = await build_core(tmp_path / "a.db", policy(fail="true"))
-    stop, worker = await running_classifier(core)
     decision = await core.say("toxicmarker, join discord.gg/spam")
     assert decision.label == "warn" and [h.rule for h in decision.hits] == ["invites"]
-    stop.set()
-    await worker
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_hanging_model_times_out_without_stalling_the_loop(tmp_path: Path) -> None:
     core = await build_core(tmp_path / "a.db", policy(timeout="1s", delay=5))
-    stop, worker = await running_classifier(core)
     lags: list[float] = []
+    stop = asyncio.Event()
 
     async def watch_lag() -> None:
         while not stop.is_set():
@@ -94,8 +79,7 @@ async def test_a_hanging_model_times_out_without_stalling_the_loop(tmp_path: Pat
     assert max(lags) < 0.5
     stop.set()
     await watcher
-    await worker
-    await core.db.close()
+    await core.close()
 
 
 LAGGY = """
@@ -129,7 +113,6 @@ async def test_rule_only_messages_are_decided_while_the_model_is_down(
     tmp_path: Path, delay: float, fail: str
 ) -> None:
     core = await build_core(tmp_path / "a.db", LAGGY.format(delay=delay, fail=fail))
-    stop, worker = await running_classifier(core)
     lags: list[float] = []
     sampling = asyncio.Event()
 
@@ -159,6 +142,4 @@ async def test_rule_only_messages_are_decided_while_the_model_is_down(
         f"240 messages, max loop lag {max(lags) * 1000:.1f} ms"
     )
     assert max(lags) < 0.1
-    stop.set()
-    worker.cancel()
-    await core.db.close()
+    await core.close()

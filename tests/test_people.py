@@ -53,7 +53,7 @@ async def test_a_linked_member_banned_on_one_platform_is_banned_on_the_other(
         if a.kind is ActionKind.BAN
     ]
     assert sorted(bans) == [("fake", "c1", "bob"), ("other", "c2", "bob2")]
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_code_expires_and_cannot_link_an_account_to_itself(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ async def test_a_code_expires_and_cannot_link_an_account_to_itself(tmp_path: Pat
     core.clock.advance(minutes=11)
     late = await core.command(other.member("bob2"), "link", on=other, code=code)
     assert late.text == "That code is unknown or has expired."
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_community_can_word_its_own_texts(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ async def test_a_community_can_word_its_own_texts(tmp_path: Path) -> None:
     mod = core.fake.member("maya", moderator=True)
     answer = await core.command(mod, "warn", core.fake.member("bob"), reason="spam")
     assert answer.text == "Noted, bob has been warned (case #1)."
-    await core.db.close()
+    await core.close()
 
 
 async def test_cases_keep_their_first_reason_and_every_amendment(tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ async def test_cases_keep_their_first_reason_and_every_amendment(tmp_path: Path)
     assert [tuple(a) for a in amendments] == [("maya", "spam links in #general")]
     missing = await core.command(mod, "case", case="99")
     assert missing.text == "There is no case #99."
-    await core.db.close()
+    await core.close()
 
 
 async def test_purge_removes_the_members_last_messages(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ async def test_purge_removes_the_members_last_messages(tmp_path: Path) -> None:
     assert answer.text == "Deleting 3 message(s) from bob (case #1)."
     deleted = [a.message_id for a in core.fake.calls if a.kind is ActionKind.DELETE]
     assert deleted == ["b3", "b2", "b1"]
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_temporary_ban_lifts_itself(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ async def test_a_temporary_ban_lifts_itself(tmp_path: Path) -> None:
     assert core.fake.calls[-1].kind is ActionKind.UNBAN
     gone = await core.command(mod, "unban", None, reason="appeal")
     assert gone.text == "/unban needs a member."
-    await core.db.close()
+    await core.close()
 
 
 async def test_unban_works_for_a_member_who_is_no_longer_there(tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ async def test_unban_works_for_a_member_who_is_no_longer_there(tmp_path: Path) -
     answer = await core.core.on_command(invocation)
     assert answer.text == "Unbanned ghost (case #1)."
     assert [(a.kind, a.user_id) for a in core.fake.calls] == [(ActionKind.UNBAN, "ghost")]
-    await core.db.close()
+    await core.close()
 
 
 async def test_bans_made_by_hand_on_the_platform_are_recorded(tmp_path: Path) -> None:
@@ -165,7 +165,7 @@ async def test_bans_made_by_hand_on_the_platform_are_recorded(tmp_path: Path) ->
     (case,) = await read_cases(core.config)
     assert (case.decision, case.user_id) == ("ban", "bob")
     assert core.fake.calls == []  # already done on the platform: never applied again
-    await core.db.close()
+    await core.close()
 
 
 LINKED_LADDER = (
@@ -190,7 +190,7 @@ async def test_strikes_follow_the_person_across_linked_accounts(tmp_path: Path) 
     )
     assert answer.text.startswith("Timed out bob2 for 1 hour")
     assert other.calls[-1].kind is ActionKind.TIMEOUT
-    await core.db.close()
+    await core.close()
 
 
 async def test_moderators_teach_the_faq_a_new_answer(tmp_path: Path) -> None:
@@ -215,4 +215,4 @@ async def test_moderators_teach_the_faq_a_new_answer(tmp_path: Path) -> None:
     core.clock.advance(hours=1)
     await core.say("dimana parkir ya?", author="sari")
     assert len(core.fake.sent) == 1
-    await core.db.close()
+    await core.close()

@@ -30,7 +30,7 @@ async def test_a_slur_is_deleted_the_member_told_why_then_timed_out(running: Run
     assert (case.user_id, case.decision, case.rules, case.excerpt) == (
         "bob",
         "timeout",
-        ("slurs",),
+        ("slurs", "toxic"),
         SLUR,
     )
 
@@ -39,9 +39,9 @@ async def test_the_evidence_is_the_span_the_member_wrote(tmp_path: Path) -> None
     core = await build_core(tmp_path / "a.db")
     text = "well ʏᴏᴜ ᴀʀᴇ a Ｂ Ｉ Ｔ Ｃ Ｈ, ok"
     decision = await core.say(text)
-    (hit,) = decision.hits
+    (hit,) = [h for h in decision.hits if h.rule == "profanity"]
     assert text[hit.start : hit.end] == hit.evidence == "Ｂ Ｉ Ｔ Ｃ Ｈ"
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_redelivered_message_makes_no_new_rows_and_no_new_calls(running: Running) -> None:
@@ -70,7 +70,7 @@ async def test_a_transient_platform_error_is_retried_until_applied_once(tmp_path
     await core.executor.reconcile()
     assert await core.statuses() == [("delete", "applied"), ("warn", "applied")]
     assert [a.kind for a in core.fake.calls] == [ActionKind.WARN, ActionKind.DELETE]
-    await core.db.close()
+    await core.close()
 
 
 async def test_gone_targets_are_moot_and_missing_permissions_fail_visibly(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ async def test_gone_targets_are_moot_and_missing_permissions_fail_visibly(tmp_pa
     assert await core.statuses() == [("delete", "moot"), ("warn", "applied"), ("timeout", "failed")]
     await core.executor.reconcile()
     assert len(core.fake.calls) == 1
-    await core.db.close()
+    await core.close()
 
 
 SHADOW_AND_DRY = """
@@ -106,7 +106,7 @@ async def test_dry_run_records_what_would_happen_and_does_nothing(tmp_path: Path
     await core.say("I like pineapple on pizza")
     assert core.fake.calls == []
     assert await core.statuses() == [("delete", "skipped"), ("warn", "skipped")]
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_shadow_rule_records_a_case_without_acting(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ async def test_a_shadow_rule_records_a_case_without_acting(tmp_path: Path) -> No
 
     (case,) = await read_cases(core.config)
     assert case.rules == ("pineapple",) and case.excerpt == "I lik"
-    await core.db.close()
+    await core.close()
 
 
 INDONESIAN = """
@@ -150,4 +150,4 @@ async def test_an_indonesian_community_is_told_in_indonesian(tmp_path: Path) -> 
 
     (case,) = await read_cases(core.config, community="warung-kode")
     assert case.number == 1
-    await core.db.close()
+    await core.close()

@@ -22,17 +22,22 @@ dave: six
 erin: join my server discord.gg/freestuff
 frank: @ann @ben @cat @dan @eve @fay look at this
 mod: fuck, the build broke again
+gina: shut up you worthless piece of garbage
+hana: selamat pagi semua, ada yang tau jadwal rilis?
 """
 
 EXPECTED = {
     "alice: hi everyone, how was the weekend?": "= allow",
-    "bob: you are a faggot": "= timeout  [slurs]",
-    "carol: ur such a n 1 g g 3 r lol": "= timeout  [slurs]",
+    "bob: you are a faggot": "= timeout  [slurs, toxic]",
+    "carol: ur such a n 1 g g 3 r lol": "= timeout  [slurs, toxic]",
     "dave: four": "= allow",
     "dave: five": "= timeout  [flood]",
     "erin: join my server discord.gg/freestuff": "= warn  [invites]",
     "frank: @ann @ben @cat @dan @eve @fay look at this": "= timeout  [mass-mentions]",
     "mod: fuck, the build broke again": "= allow (exempt)",
+    # No word list has these words: only the offline model catches the first.
+    "gina: shut up you worthless piece of garbage": "= warn  [toxic]",
+    "hana: selamat pagi semua, ada yang tau jadwal rilis?": "= allow",
 }
 
 
@@ -91,8 +96,8 @@ def test_the_playground_enforces_the_default_guidelines(tmp_path: Path) -> None:
         for line, lines in said.items()
         if lines and lines[0].startswith("= ") and not lines[0].startswith("= allow")
     ]
-    assert len(cases) == len(actioned) == 5
-    assert sorted(c["user_id"] for c in cases) == ["bob", "carol", "dave", "erin", "frank"]
+    assert len(cases) == len(actioned) == 6
+    assert sorted(c["user_id"] for c in cases) == ["bob", "carol", "dave", "erin", "frank", "gina"]
     assert (tmp_path / "modbot.db").exists()
 
 

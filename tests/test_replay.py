@@ -34,17 +34,20 @@ async def test_jsonl_rows_come_back_in_input_order_with_the_contract_keys(tmp_pa
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     results, err = await replay(path)
     assert [r["id"] for r in results] == ["a", "b", "c", 4]
-    assert all(set(r) == KEYS for r in results)
+    # The default policy has a toxicity rule, so the offline model scores every row.
+    assert all(set(r) == KEYS | {"scores"} for r in results)
+    assert all(0 <= r["scores"]["toxicity"] <= 1 for r in results)
     assert [r["decision"] for r in results] == ["allow", "timeout", "warn", "allow"]
-    assert results[1] | {"rules": None} == {
+    assert results[1] | {"rules": None, "scores": None} == {
         "id": "b",
         "decision": "timeout",
         "delete": True,
         "sanction": "timeout",
         "escalate": False,
         "rules": None,
+        "scores": None,
     }
-    assert results[1]["rules"] == ["slurs"]
+    assert results[1]["rules"] == ["slurs", "toxic"]
     assert "timeout" in err and "4/4" in err
 
 
@@ -96,7 +99,7 @@ async def test_csv_with_a_text_column(tmp_path: Path) -> None:
     )
     results, _ = await replay(path)
     assert [r["id"] for r in results] == ["x1", "x2", "x3"]
-    assert results[1]["rules"] == ["profanity"] and "error" in results[2]
+    assert "profanity" in results[1]["rules"] and "error" in results[2]
 
 
 async def test_a_csv_without_a_text_column_is_refused(tmp_path: Path) -> None:
@@ -133,8 +136,9 @@ async def test_scores_are_printed_for_every_row_with_the_flag(tmp_path: Path) ->
 async def test_scores_without_a_model_is_a_config_error(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text('{"text": "hi"}\n')
+    without = parse_config(MODEL.replace('backend = "double"', 'backend = "none"'), "m.toml")
     with pytest.raises(ConfigError, match="needs a model"):
-        await replay(path, all_scores=True)
+        await replay(path, without, all_scores=True)
 
 
 async def test_replay_writes_nothing_unless_asked_and_never_acts(tmp_path: Path) -> None:
@@ -145,4 +149,4 @@ async def test_replay_writes_nothing_unless_asked_and_never_acts(tmp_path: Path)
     assert not (tmp_path / "audit.db").exists()
     await replay(path, config, record=True)
     (case,) = await read_cases(config)
-    assert case.dry_run and case.rules == ("slurs",)
+    assert case.dry_run and case.rules == ("slurs", "toxic")

@@ -50,7 +50,7 @@ async def test_the_third_strike_times_the_member_out_and_says_why(tmp_path: Path
     assert timeout.until is not None and timeout.until - core.clock() == timedelta(days=1)
     notice = core.fake.calls[-2].reason
     assert "3 strikes within 30 days" in notice
-    await core.db.close()
+    await core.close()
 
 
 async def test_old_strikes_stop_counting(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ async def test_old_strikes_stop_counting(tmp_path: Path) -> None:
     core.clock.advance(days=31)
     await core.say("frak again", author="bob")
     assert ActionKind.TIMEOUT not in [a.kind for a in core.fake.calls]
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_pardoned_strike_no_longer_counts(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ async def test_a_pardoned_strike_no_longer_counts(tmp_path: Path) -> None:
     core.clock.advance(minutes=1)
     await core.say("frak!!", author="bob")
     assert ActionKind.TIMEOUT not in [a.kind for a in core.fake.calls]
-    await core.db.close()
+    await core.close()
 
 
 async def test_manual_warns_and_automatic_hits_climb_the_same_ladder(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ async def test_manual_warns_and_automatic_hits_climb_the_same_ladder(tmp_path: P
     answer = await core.command(mod, "warn", bob, reason="again")
     assert answer.text.startswith("Timed out bob for 1 day")
     assert core.fake.calls[-1].kind is ActionKind.TIMEOUT
-    await core.db.close()
+    await core.close()
 
 
 async def test_a_timed_out_member_is_not_punished_again_for_what_the_timeout_caused(
@@ -107,4 +107,4 @@ async def test_a_timed_out_member_is_not_punished_again_for_what_the_timeout_cau
     mod = core.fake.member("maya", moderator=True)
     history = await core.command(mod, "history", core.fake.member("bob"))
     assert history.text.splitlines()[0] == "bob: 3 case(s), 1 active strike(s)."  # the flood's own
-    await core.db.close()
+    await core.close()

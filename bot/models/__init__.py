@@ -1,5 +1,5 @@
-"""Model backends, by the name `[model] backend` uses. Importing this never imports torch:
-heavy libraries load when a backend is built."""
+"""Model backends, by the name `[model] backend` uses. Importing this never imports torch or
+the encoder: heavy libraries load when a backend is built or first used."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.classifier import Model
-from bot.models.detoxify_backend import DetoxifyModel, DetoxifyParams, ModelError
+from bot.models.builtin import BuiltinModel, BuiltinParams
+from bot.models.detoxify_backend import DetoxifyModel, DetoxifyParams
 from bot.models.double import KeywordDouble
+from bot.models.errors import ModelError
 from bot.models.onnx_backend import OnnxModel, OnnxParams
 
 BACKENDS: dict[str, tuple[type[BaseModel], Any]] = {
+    "builtin": (BuiltinParams, BuiltinModel),
     "double": (KeywordDouble.Params, KeywordDouble),
     "detoxify": (DetoxifyParams, DetoxifyModel),
     "onnx": (OnnxParams, OnnxModel),

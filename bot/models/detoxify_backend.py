@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.models.errors import ModelError
+
 ARCH_KEYS = frozenset({"model_type", "model_name", "tokenizer_name", "num_classes"})
 RENAMED = {
     "toxic": "toxicity",
@@ -18,10 +20,6 @@ RENAMED = {
     "identity_hate": "identity_attack",
 }
 IGNORED_KEYS = ("position_ids",)
-
-
-class ModelError(Exception):
-    """A model that cannot be loaded, with the reason and the fix."""
 
 
 class DetoxifyParams(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.models.detoxify_backend import ModelError
+from bot.models.errors import ModelError
 
 MODEL_FILE = "model.int8.onnx"
 LABELS_FILE = "labels.json"

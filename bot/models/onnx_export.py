@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.models.detoxify_backend import DetoxifyModel, DetoxifyParams, ModelError
+from bot.models.detoxify_backend import DetoxifyModel, DetoxifyParams
+from bot.models.errors import ModelError
 from bot.models.onnx_backend import LABELS_FILE, MODEL_FILE, OnnxModel, OnnxParams
 
 SAMPLES = (
