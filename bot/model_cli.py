@@ -1,4 +1,4 @@
-"""`modbot model export-onnx|calibrate`: manage the toxicity model from the command line."""
+"""`modbot model fit|calibrate|export-onnx`: manage the toxicity model from the command line."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.calibrate import print_report
 from bot.config import Config
 from bot.config_errors import ConfigError
 from bot.labelled import read_labelled
+from bot.model_fit import add_fit_command, run_fit
 from bot.models import ModelError, build_model
 from bot.models.detoxify_backend import DetoxifyParams
 
@@ -33,6 +34,7 @@ def add_model_commands(sub: argparse._SubParsersAction, common: argparse.Argumen
     calibrate.add_argument("file", help="CSV or JSONL with `text` and a 0/1 label")
     calibrate.add_argument("--label-column", default="label")
     calibrate.add_argument("--score", default="toxicity", help="which model label to read")
+    add_fit_command(verbs)
     for verb in verbs.choices.values():
         verb.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -41,6 +43,8 @@ def run_model(config: Config, args: argparse.Namespace) -> int:
     try:
         if args.verb == "export-onnx":
             return _export(args)
+        if args.verb == "fit":
+            return run_fit(config, args, sys.stdout)
         return asyncio.run(_calibrate(config, args))
     except ModelError as exc:
         print(f"modbot: {exc}", file=sys.stderr)

@@ -28,6 +28,11 @@ async def _enforce(
 ) -> Enforced:
     reason = _reason(ctx)
     hit = Hit(MANUAL, "", reason or ctx.invocation.command)
+    # The message the command was run on is kept like an automatic case's: it is the
+    # moderator's judgement of that text, which `modbot model fit --audit` learns from.
+    message = ctx.invocation.message
+    limit = ctx.services.config.bot.excerpt_chars
+    excerpt = (message.text[:limit] or None) if message is not None else None
     return await ctx.services.enforcer.enforce(
         Enforcement(
             community=ctx.community,
@@ -38,6 +43,7 @@ async def _enforce(
             actor=ctx.actor.user_id,
             actor_name=ctx.actor.name,
             reason=reason or ctx.invocation.command,
+            excerpt=excerpt,
             strike=strike,
             label=label,
             extra=extra,
