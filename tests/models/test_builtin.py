@@ -223,3 +223,12 @@ def test_the_builtin_backend_is_the_embedded_default() -> None:
     built = build_model(config.model.backend, config.model.params)
     assert isinstance(built, BuiltinModel) and built.labels == ("toxicity",)
     assert built.version.startswith("builtin-usem3-")
+
+
+def test_the_profanity_feature_is_exactly_alt_profanity_checks_probability() -> None:
+    from profanity_check import predict_prob
+
+    from bot.models.features import _profanity
+
+    texts = [t for pair in PAIRS for t in pair] + OBFUSCATED + ["", "fuck this", "selamat pagi"]
+    assert np.allclose(_profanity().probabilities(texts), predict_prob(texts), atol=1e-9)
