@@ -4,7 +4,7 @@ learn from its own moderators (`modbot model fit --audit`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from storage.models import CaseRow
 from storage.models_community import EscalationRow, StrikeRow
 
 MACHINE_ACTORS = ("auto", "fallback")
+NEVER = datetime.min.replace(tzinfo=UTC)
 SANCTIONS = ("delete", "warn", "timeout", "kick", "ban")
 
 
@@ -62,16 +63,16 @@ async def moderator_verdicts(db: Database, community: str | None = None) -> list
         escalations = escalations.where(EscalationRow.community_id == community)
         manual = manual.where(CaseRow.community_id == community)
         pardoned = pardoned.where(CaseRow.community_id == community)
-    found: list[Verdict] = []
+    found: list[tuple[str | None, int, datetime | None, str]] = []
     async with db.read() as conn:
-        for excerpt, verdict, at in await conn.execute(escalations):
-            found.append(Verdict(excerpt, 0 if verdict == "dismiss" else 1, at, "escalation"))
-        for excerpt, at in await conn.execute(manual):
-            found.append(Verdict(excerpt, 1, at, "moderator action"))
-        for excerpt, at in await conn.execute(pardoned):
-            found.append(Verdict(excerpt, 0, at, "pardon"))
+        for text, verdict, at in await conn.execute(escalations):
+            found.append((text, 0 if verdict == "dismiss" else 1, at, "escalation"))
+        for text, at in await conn.execute(manual):
+            found.append((text, 1, at, "moderator action"))
+        for text, at in await conn.execute(pardoned):
+            found.append((text, 0, at, "pardon"))
     latest: dict[str, Verdict] = {}
-    for verdict in sorted(found, key=lambda v: v.at):
-        if verdict.text.strip():
-            latest[verdict.text] = verdict
+    for text, label, at, source in sorted(found, key=lambda row: row[2] or NEVER):
+        if text and text.strip() and at is not None:
+            latest[text] = Verdict(text, label, at, source)
     return list(latest.values())
