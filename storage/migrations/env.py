@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from storage import models_community, models_metrics  # noqa: F401 - register the tables
+from storage import models_community, models_metrics, models_web  # noqa: F401 - register the tables
 from storage.models import Base
 
 connection = context.config.attributes["connection"]
