@@ -30,6 +30,10 @@ class TransientError(Exception):
     """Try again later (rate limit, 5xx, timeout)."""
 
 
+class Unreachable(Exception):
+    """The platform could not be reached at the start (network down, wrong base URL)."""
+
+
 class Core(Protocol):
     """What adapters call: one method per platform event."""
 

@@ -33,9 +33,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     source = _config_path(args) or DEFAULT_NAME
     token = os.environ.get(config.telegram.token_env, "").strip()
     if token:
-        from adapters.telegram.run import run_telegram
+        from adapters.run import run_platforms
+        from adapters.telegram import TelegramAdapter
 
-        return run_telegram(config, token, str(source), _config_path(args))
+        platforms = [TelegramAdapter(config, token, source=str(source))]
+        return run_platforms(config, platforms, str(source), _config_path(args))
     storage = config.storage
     where = f"${storage.url_env}" if storage.url_env else storage.url
     print(

@@ -13,13 +13,13 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
 
-from adapters.base import Core, TransientError
+from adapters.base import Core, TransientError, Unreachable
+from adapters.redact import Redactor
 from adapters.telegram import actions, menu
 from adapters.telegram.admins import Admins
 from adapters.telegram.convert import PLATFORM
 from adapters.telegram.limits import ModerationLimiter
 from adapters.telegram.outbox import Outbox
-from adapters.telegram.redact import Redactor
 from adapters.telegram.updates import Updates
 from bot.actions import Action, Posted, Reply
 from bot.commands import COMMANDS
@@ -33,10 +33,6 @@ from bot.i18n import Texts
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "chat_member", "my_chat_member"]
 MAX_RETRIES = 3
-
-
-class Unreachable(Exception):
-    """Telegram could not be asked who the bot is (network down, wrong `base_url`)."""
 
 
 class TelegramAdapter:
@@ -183,6 +179,10 @@ class TelegramAdapter:
     @property
     def username(self) -> str:
         return self._app.bot.username if self._app is not None else ""
+
+    def describe(self) -> str:
+        """Who the bot is here, once ready: `telegram @name (polling)`."""
+        return f"telegram @{self.username} ({self.settings.mode})"
 
     @property
     def handled(self) -> int:

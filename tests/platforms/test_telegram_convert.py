@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from telegram import Message, MessageEntity
 
+from adapters.redact import Redactor
 from adapters.telegram import convert
 from adapters.telegram.actions import within_window
 from adapters.telegram.limits import ModerationLimiter
-from adapters.telegram.redact import Redactor
 from adapters.telegram.ui import clip, keyboard, mention, utf16_len
 from bot.actions import Button
 from bot.events import Member

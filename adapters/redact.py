@@ -1,8 +1,11 @@
-"""Keep the bot token (and the webhook secret) out of every log line, tracebacks included.
+"""Keep bot tokens (and other secrets) out of every log line, tracebacks included.
 
-PTB puts the token in every request URL, and httpx, PTB's own debug lines and exception
-texts (`InvalidToken` quotes it) carry that URL. Redaction happens where records are made,
-so it covers every logger and every handler, whatever they are configured to do.
+PTB puts the Telegram token in every request URL, and httpx, PTB's own debug lines and
+exception texts (`InvalidToken` quotes it) carry that URL. discord.py sends its token in a
+header, but its DEBUG lines print every request URL, and interaction and webhook URLs carry
+the interaction's own token (it can post as the bot for 15 minutes). Redaction happens where
+records are made, so it covers every logger and every handler, whatever they are configured
+to do.
 """
 
 from __future__ import annotations
@@ -14,14 +17,20 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
-TOKEN_SHAPE = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
 MASK = "<redacted>"
+TOKEN_SHAPES = (
+    re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b"),  # Telegram: bot id, colon, secret
+    re.compile(r"\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}"),  # Discord
+)
+URL_TOKENS = re.compile(r"(/(?:interactions|webhooks)/\d+/)[^/\s?\"']+")
+"""Discord interaction and webhook URLs: `/interactions/<id>/<token>/callback`."""
 
 
 class Redactor:
-    """A log record factory that masks `secrets` (as written and URL-quoted) and anything
-    shaped like a Telegram token. `install` wraps the current factory; `uninstall` restores
-    it (only if nothing was installed on top since)."""
+    """A log record factory that masks `secrets` (as written and URL-quoted), anything shaped
+    like a Telegram or Discord token, and the token part of Discord interaction and webhook
+    URLs. `install` wraps the current factory; `uninstall` restores it (only if nothing was
+    installed on top since)."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         shown = {s for secret in secrets if secret for s in (secret, quote(secret, safe=""))}
@@ -32,7 +41,9 @@ class Redactor:
     def scrub(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
-        return TOKEN_SHAPE.sub(MASK, text)
+        for shape in TOKEN_SHAPES:
+            text = shape.sub(MASK, text)
+        return URL_TOKENS.sub(lambda m: m.group(1) + MASK, text)
 
     def install(self) -> None:
         previous = logging.getLogRecordFactory()
