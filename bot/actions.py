@@ -173,16 +173,17 @@ class Target:
         until: datetime | None = None,
         not_before: datetime | None = None,
         message_id: str | None = None,
+        channel_id: str | None = None,
     ) -> Action:
         """One action on this target keyed `{origin}:{kind}` (plus the message for deletes
-        of other messages, as in a purge)."""
+        of other messages, as in a purge, which may sit in other channels)."""
         other = message_id is not None and message_id != self.message_id
         return Action(
             kind=kind,
             platform=self.platform,
             community_id=self.chat_id,
             user_id=self.user_id,
-            channel_id=self.channel_id,
+            channel_id=channel_id or self.channel_id,
             message_id=message_id if message_id is not None else self.message_id,
             until=until,
             reason=reason,

@@ -94,16 +94,17 @@ async def test_cases_keep_their_first_reason_and_every_amendment(tmp_path: Path)
     await core.close()
 
 
-async def test_purge_removes_the_members_last_messages(tmp_path: Path) -> None:
+async def test_purge_removes_the_members_last_messages_wherever_they_were(tmp_path: Path) -> None:
     core, _ = await two_platforms(tmp_path)
     for n in range(4):
-        await core.say(f"message {n}", author="bob", message_id=f"b{n}")
+        channel = "offtopic" if n % 2 else "general"
+        await core.say(f"message {n}", author="bob", message_id=f"b{n}", channel=channel)
     await core.say("hello", author="ann", message_id="a1")
     mod = core.fake.member("maya", moderator=True)
     answer = await core.command(mod, "purge", core.fake.member("bob"), count="3")
     assert answer.text == "Deleting 3 message(s) from bob (case #1)."
-    deleted = [a.message_id for a in core.fake.calls if a.kind is ActionKind.DELETE]
-    assert deleted == ["b3", "b2", "b1"]
+    deleted = [(a.message_id, a.channel_id) for a in core.fake.calls if a.kind is ActionKind.DELETE]
+    assert deleted == [("b3", "offtopic"), ("b2", "general"), ("b1", "offtopic")]
     await core.close()
 
 

@@ -124,8 +124,10 @@ def _purge_actions(ctx: Context, count: int) -> list:  # type: ignore[type-arg]
     target = ctx.target
     found = ctx.services.messages.last(target.platform, target.chat_id, target.user_id, count)
     return [
-        target.action(ActionKind.DELETE, ctx.origin, "purge", message_id=message_id)
-        for _, message_id in found
+        target.action(
+            ActionKind.DELETE, ctx.origin, "purge", message_id=message_id, channel_id=channel_id
+        )
+        for channel_id, message_id in found
     ]
 
 
