@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 
 from bot.config_base import MAX_TIMEOUT, Language, Localized, SanctionName, Strict, slug
+from bot.config_discord import DiscordConfig, discord_problems
 from bot.config_errors import ConfigError, describe
 from bot.config_sections import (
     EscalationConfig,
@@ -113,6 +114,8 @@ class CommunityConfig(Strict):
     language: Language | None = None
     platforms: dict[str, list[str]] = {}
     moderator_channels: dict[str, str] = {}
+    welcome_channels: dict[str, str] = {}
+    """Where newcomers are greeted, per platform (Discord: a channel id)."""
     disabled_rules: list[str] = []
     share_bans: bool = False
     texts: TextOverrides = TextOverrides()
@@ -126,6 +129,7 @@ class Config(Strict):
     model: ModelConfig = ModelConfig()
     playground: PlaygroundConfig = PlaygroundConfig()
     telegram: TelegramConfig = TelegramConfig()
+    discord: DiscordConfig = DiscordConfig()
     escalation: EscalationConfig = EscalationConfig()
     strikes: StrikesConfig = StrikesConfig()
     reports: ReportsConfig = ReportsConfig()
@@ -246,6 +250,7 @@ def _cross_check(config: Config) -> list[tuple[str, str]]:
                 problems.append((f"{key}.params" + ("." + where if where else ""), why))
     problems.extend(_model_params(config))
     problems.extend(telegram_problems(config.telegram))
+    problems.extend(discord_problems(config.discord, config.communities))
     for index, community in enumerate(config.communities):
         for name in community.disabled_rules:
             if name not in names:
