@@ -234,6 +234,20 @@ class Button:
     data: str
 
 
+def vote_of(data: str) -> tuple[int, str] | None:
+    """An escalation notice's button, `esc:<escalation>:<verdict>`, as (escalation, verdict)."""
+    kind, _, rest = data.partition(":")
+    number, _, verdict = rest.partition(":")
+    if kind == "esc" and number.isdigit() and verdict:
+        return int(number), verdict
+    return None
+
+
+def gate_of(data: str) -> str | None:
+    """The welcome gate's button, `gate:<answer>`, as the core reads it."""
+    return data if data.startswith("gate:") and len(data) > len("gate:") else None
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A message the bot posts. Only `mention_user_id` and the ids in `ping` may be pinged;

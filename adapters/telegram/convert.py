@@ -211,20 +211,6 @@ def _present(held: ChatMember) -> bool:
     return held.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
 
 
-def vote(data: str) -> tuple[int, str] | None:
-    """`esc:<escalation>:<verdict>` as (escalation, verdict)."""
-    kind, _, rest = data.partition(":")
-    number, _, verdict = rest.partition(":")
-    if kind == "esc" and number.isdigit() and verdict:
-        return int(number), verdict
-    return None
-
-
-def gate_answer(data: str) -> str | None:
-    """`gate:<answer>` (the welcome gate's button), as the core reads it."""
-    return data if data.startswith("gate:") and len(data) > len("gate:") else None
-
-
 def command(text: str, bot_username: str) -> tuple[str, list[str]] | None:
     """`/name[@bot] words...` as (name, words); None when it is no command, or one meant
     for another bot."""

@@ -15,7 +15,7 @@ from adapters.telegram import convert
 from adapters.telegram.admins import Admins
 from adapters.telegram.memory import Memory
 from adapters.telegram.ui import MAX_ALERT, clip
-from bot.actions import Posted, Reply, Response
+from bot.actions import Posted, Reply, Response, gate_of, vote_of
 from bot.commands.spec import Command
 from bot.commands.words import args_from_words
 from bot.events import BotStatus, Invocation, Join, Member, PlatformAction, Verification, Vote
@@ -190,8 +190,8 @@ class Updates:
         if where is not None:
             chat_id, now = where.chat.id, self._clock()
             presser = await self.member(chat_id, query.from_user)
-            pressed = convert.vote(query.data or "")
-            answer = convert.gate_answer(query.data or "")
+            pressed = vote_of(query.data or "")
+            answer = gate_of(query.data or "")
             if pressed is not None:
                 bot = await self._bot_member(chat_id)
                 response = await self._core.on_vote(Vote(*pressed, presser, now, bot))

@@ -15,7 +15,7 @@ from adapters.telegram import convert
 from adapters.telegram.actions import within_window
 from adapters.telegram.limits import ModerationLimiter
 from adapters.telegram.ui import clip, keyboard, mention, utf16_len
-from bot.actions import Button
+from bot.actions import Button, gate_of, vote_of
 from bot.events import Member
 from tests.platforms import telegram_payloads as tp
 
@@ -119,9 +119,9 @@ def test_commands_are_read_from_the_start_of_a_message(said: str, parsed: Any) -
 
 
 def test_buttons_carry_votes_and_gate_answers() -> None:
-    assert convert.vote("esc:12:timeout:1h") == (12, "timeout:1h")
-    assert convert.vote("esc:x:ban") is None and convert.vote("gate:ok") is None
-    assert convert.gate_answer("gate:2") == "gate:2" and convert.gate_answer("gate:") is None
+    assert vote_of("esc:12:timeout:1h") == (12, "timeout:1h")
+    assert vote_of("esc:x:ban") is None and vote_of("gate:ok") is None
+    assert gate_of("gate:2") == "gate:2" and gate_of("gate:") is None
 
 
 def test_timeouts_stay_inside_telegrams_window() -> None:
