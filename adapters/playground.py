@@ -16,6 +16,7 @@ import shlex
 import sys
 import threading
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from typing import TextIO
@@ -24,9 +25,10 @@ from adapters.base import Core
 from adapters.playground_world import PLATFORM, World
 from bot.actions import Action, Decision, Posted, Reply, Response
 from bot.config import PlaygroundConfig
-from bot.events import Join, Verification, Vote, utcnow
+from bot.events import Join, Message, Verification, Vote, utcnow
 from rules.base import parse_duration
 
+TRANSCRIPT = 300
 _SPEAKER = re.compile(r"^\s*([A-Za-z0-9_.-]{1,32}):\s?(.*)$", re.DOTALL)
 
 
@@ -74,26 +76,39 @@ class Playground:
         # as a redelivery and is not judged again.
         self.world = World(config, self.clock, uuid.uuid4().hex[:12])
         self._held: list[str] | None = None
+        self._turn = asyncio.Lock()
+        self.transcript: deque[str] = deque(maxlen=TRANSCRIPT)
+        """The latest lines shown, for the dashboard's playground."""
+        self.last_message: Message | None = None
+        """The message the latest line delivered, if it delivered one."""
 
     async def run(self, core: Core) -> None:
         self.ready.set()
         async for line in self._lines():
             await self.handle(core, line)
 
-    async def handle(self, core: Core, line: str) -> None:
-        """Deliver one typed line to the core and print what happened."""
+    async def handle(self, core: Core, line: str, *, echo: bool | None = None) -> list[str]:
+        """Deliver one typed line to the core and print what happened; returns the lines
+        shown for it, the line itself first. Lines from the terminal and from the dashboard's
+        playground take turns in one world."""
         line = line.rstrip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
-            return
-        if self._echo:
-            self._say(f"> {line.strip()}")
-        self._held = []
-        try:
-            await self._dispatch(core, line.strip())
-        finally:
-            held, self._held = self._held, None
-        for text in held:
-            self._say(text)
+            return []
+        async with self._turn:
+            shown = f"> {line.strip()}"
+            if self._echo if echo is None else echo:
+                self._say(shown)
+            else:
+                self.transcript.append(shown)
+            self._held = []
+            self.last_message = None
+            try:
+                await self._dispatch(core, line.strip())
+            finally:
+                held, self._held = self._held, None
+            for text in held:
+                self._say(text)
+            return [shown, *held]
 
     async def _dispatch(self, core: Core, line: str) -> None:
         if line.startswith("~"):
@@ -115,7 +130,7 @@ class Playground:
         if refused:
             self._report(f"  ! {refused}; the message was not delivered")
             return
-        msg = self.world.message(name, body)
+        msg = self.last_message = self.world.message(name, body)
         decision = await core.on_message(msg)
         self._held = [
             f"  {describe_decision(decision)}  (#{self.world.number(msg)})",
@@ -189,6 +204,7 @@ class Playground:
             self._say(text)
 
     def _say(self, text: str) -> None:
+        self.transcript.append(text)
         self._out.write(text.encode("utf-8", "replace").decode("utf-8") + "\n")
         self._out.flush()
 

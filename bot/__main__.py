@@ -1,4 +1,4 @@
-"""The `modbot` command: run, check-config, audit, health, replay, migrate."""
+"""The `modbot` command: run, check-config, audit, health, replay, migrate, model, dashboard."""
 
 from __future__ import annotations
 
@@ -45,7 +45,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     playground = Playground(config.playground)
-    app = App(config, [playground], clock=playground.clock, config_path=_config_path(args))
+    app = App(
+        config,
+        [playground],
+        clock=playground.clock,
+        config_path=_config_path(args),
+        announce=lambda text: print(text, file=sys.stderr),
+    )
     try:
         asyncio.run(app.run())
     except KeyboardInterrupt:
@@ -96,6 +102,12 @@ def cmd_health(args: argparse.Namespace) -> int:
     from bot.health import run_health
 
     return asyncio.run(run_health(_load(args), args))
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from bot.web.cli import run_dashboard
+
+    return asyncio.run(run_dashboard(_load(args), args))
 
 
 def cmd_model(args: argparse.Namespace) -> int:
@@ -167,6 +179,9 @@ def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", help="config file (default: $MODBOT_CONFIG, else built in)")
     add_model_commands(sub, common)
+    from bot.web.cli import add_dashboard_commands
+
+    add_dashboard_commands(sub, common)
     health = command("health", "community health: daily figures against the previous window")
     health.add_argument("--days", type=int, default=7, help="window length in days (default 7)")
     health.add_argument("--community", help="one community (default: all)")
@@ -181,6 +196,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "health": cmd_health,
     "model": cmd_model,
+    "dashboard": cmd_dashboard,
     "replay": cmd_replay,
 }
 

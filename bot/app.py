@@ -8,17 +8,22 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adapters.base import Adapter
 from bot.classifier import BatchingClassifier
 from bot.config import Config, load_config
 from bot.config_errors import ConfigError
+from bot.config_web import is_loopback
 from bot.core import Core
 from bot.events import utcnow
 from bot.models import build_model
 from bot.policy import build_policy
 from bot.services import Services, build_services
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.web.server import Dashboard
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +60,16 @@ class App:
         adapters: Sequence[Adapter],
         clock: Callable[[], datetime] = utcnow,
         config_path: Path | None = None,
+        announce: Callable[[str], None] | None = None,
     ) -> None:
         self.config = config
         self.adapters = list(adapters)
         self.clock = clock
         self.config_path = config_path
+        self.announce = announce
+        """Told the dashboard's address (and a one-time login link) once it listens."""
         self.services: Services | None = None
+        self.dashboard: Dashboard | None = None
 
     async def run(self) -> None:
         db = Database(self.config.storage.resolved_url())
@@ -75,6 +84,7 @@ class App:
             services.reload = self._reloader(services)
             self.services = services
             core = Core(services)
+            self.dashboard = await self._start_dashboard(services, core, db, platforms)
             stop = asyncio.Event()
             async with asyncio.TaskGroup() as tasks:
                 if classifier is not None:
@@ -94,7 +104,33 @@ class App:
                     stop.set()
             await services.metrics.flush()
         finally:
+            if self.dashboard is not None:
+                await self.dashboard.stop()
             await db.close()
+
+    async def _start_dashboard(
+        self, services: Services, core: Core, db: Database, platforms: dict[str, Adapter]
+    ) -> Dashboard | None:
+        """Serve the dashboard when [web] is enabled, on this loop; tell `announce` its
+        address and, on a loopback host, a one-time login link for the local admin."""
+        web = self.config.web
+        if not web.enabled:
+            return None
+        from bot.web.server import Dashboard
+
+        dashboard = Dashboard(services, core, db, platforms.get("playground"))
+        url = await dashboard.start()
+        if url is None:
+            return None
+        if self.announce is not None:
+            lines = [f"modbot: dashboard {url}"]
+            if web.login_link and is_loopback(web.host):
+                link = await dashboard.login_link()
+                lines.append(
+                    f"modbot: sign in as the local admin (one-time link, 15 minutes): {link}"
+                )
+            self.announce("\n".join(lines))
+        return dashboard
 
     def _reloader(self, services: Services):  # type: ignore[no-untyped-def]
         async def reload() -> tuple[str | None, str]:

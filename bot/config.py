@@ -24,6 +24,7 @@ from bot.config_sections import (
     WelcomeConfig,
 )
 from bot.config_telegram import TelegramConfig, telegram_problems
+from bot.config_web import WebConfig, web_problems
 from rules import RULE_TYPES
 from rules.base import Duration, Scope
 
@@ -130,6 +131,7 @@ class Config(Strict):
     playground: PlaygroundConfig = PlaygroundConfig()
     telegram: TelegramConfig = TelegramConfig()
     discord: DiscordConfig = DiscordConfig()
+    web: WebConfig = WebConfig()
     escalation: EscalationConfig = EscalationConfig()
     strikes: StrikesConfig = StrikesConfig()
     reports: ReportsConfig = ReportsConfig()
@@ -251,6 +253,7 @@ def _cross_check(config: Config) -> list[tuple[str, str]]:
     problems.extend(_model_params(config))
     problems.extend(telegram_problems(config.telegram))
     problems.extend(discord_problems(config.discord, config.communities))
+    problems.extend(web_problems(config.web))
     for index, community in enumerate(config.communities):
         for name in community.disabled_rules:
             if name not in names:

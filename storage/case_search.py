@@ -207,3 +207,8 @@ class CaseSearch:
                 found.setdefault(case_id, set()).add(rule)
         for row in rows:
             row["rules"] = sorted(found.get(row["id"], ()))
+
+    async def case_row(self, case_id: int) -> dict[str, Any] | None:
+        async with self.db.read() as conn:
+            row = (await conn.execute(select(CaseRow).where(CaseRow.id == case_id))).first()
+        return dict(row._mapping) if row is not None else None

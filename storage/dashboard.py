@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
@@ -42,8 +43,9 @@ class Session:
     expires_at: datetime
 
 
-def _account(row: DashboardUserRow | object) -> Account:
-    return Account(row.id, row.name, row.role, row.password_hash)  # type: ignore[attr-defined]
+def _account(row: Any) -> Account:
+    """From a result row of `select(DashboardUserRow)`."""
+    return Account(row.id, row.name, row.role, row.password_hash)
 
 
 class DashboardStore:
