@@ -14,6 +14,7 @@ from storage.dashboard import DashboardStore
 if TYPE_CHECKING:
     from bot.web.auth import Failures
     from bot.web.server import Desk, Flashes
+    from storage.dashboard import Session
 
 DESK: web.AppKey[Desk] = web.AppKey("desk")
 STORE: web.AppKey[DashboardStore] = web.AppKey("store")
@@ -28,3 +29,5 @@ FAILURES: web.AppKey[Failures] = web.AppKey("failures")
 REFUSALS: web.AppKey[list[tuple[str, str, str]]] = web.AppKey("refusals")
 """(method, path, reason) of every refused request, newest last."""
 STATIC: web.AppKey[dict[str, tuple[bytes, str]]] = web.AppKey("static")
+SESSION: web.RequestKey[Session] = web.RequestKey("session")
+"""The signed-in session of a request (set by the guard)."""

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from bot.config_errors import describe
 from bot.config_sections import FaqEntry
-from bot.web.keys import DESK, FLASH
+from bot.web.keys import DESK, FLASH, SESSION
 from bot.web.render import page, redirect
 from bot.web.security import role
 from storage.faqs import FaqEntryView
@@ -110,12 +110,12 @@ async def faq_save(request: web.Request) -> web.StreamResponse:
         entry.answer.en,
         entry.answer.id,
     )
-    account = request["session"].account
+    account = request[SESSION].account
     await desk.services.faq.store.save(
         community, view, f"web:{account.name}", desk.services.clock()
     )
     desk.services.faq.forget(community)
-    request.app[FLASH][request["session"].id] = f"Saved the FAQ entry {entry.name!r}."
+    request.app[FLASH][request[SESSION].id] = f"Saved the FAQ entry {entry.name!r}."
     return redirect(f"/faq?community={community}")
 
 
@@ -130,7 +130,7 @@ async def faq_remove(request: web.Request) -> web.StreamResponse:
     removed = await desk.services.faq.store.remove(community, name)
     desk.services.faq.forget(community)
     said = f"Removed the FAQ entry {name!r}." if removed else f"No FAQ entry {name!r}."
-    request.app[FLASH][request["session"].id] = said
+    request.app[FLASH][request[SESSION].id] = said
     return redirect(f"/faq?community={community}")
 
 

@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.escalation import verdict_label
 from bot.events import Member, Vote
 from bot.i18n import Texts
-from bot.web.keys import DESK, FLASH
+from bot.web.keys import DESK, FLASH, SESSION
 from bot.web.render import page, redirect
 from bot.web.security import role
 from storage.dashboard import Account
@@ -95,7 +95,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     verdict = str(form.get("verdict", ""))
     desk = request.app[DESK]
-    session = request["session"]
+    session = request[SESSION]
     vote = desk_vote(esc, verdict, session.account, desk.services.clock())
     response = await desk.core.on_vote(vote)
     request.app[FLASH][session.id] = response.text

@@ -11,7 +11,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.health import span
-from bot.web.keys import FLASH, JINJA
+from bot.web.keys import FLASH, JINJA, SESSION
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Characters that hide or reorder what a moderator reads: bidi controls, zero-width marks.
@@ -57,7 +57,7 @@ def split_span(text: str, start: int, end: int) -> tuple[str, str, str]:
 def page(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
     """Render `template` with the signed-in account, its CSRF token and any flash message."""
     env: Environment = request.app[JINJA]
-    session = request.get("session")
+    session = request.get(SESSION)
     flash = request.app[FLASH].pop(session.id, None) if session is not None else None
     body = env.get_template(template).render(
         me=session.account if session is not None else None,

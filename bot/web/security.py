@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from bot.web.keys import CLOCK, ORIGINS, REFUSALS, STORE
+from bot.web.keys import CLOCK, ORIGINS, REFUSALS, SESSION, STORE
 from storage.dashboard import DashboardStore
 
 COOKIE = "modbot_session"
@@ -105,7 +105,7 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     session = await store.session(secret, request.app[CLOCK]()) if secret else None
     if session is None:
         return _to_login(request)
-    request["session"] = session
+    request[SESSION] = session
     if request.match_info.http_exception is not None:
         raise request.match_info.http_exception
     needed = getattr(target, "min_role", None)
