@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.web.seed import COMMUNITY, Story, tell
-from tests.web.site import Site, test_config_text
+from tests.web.site import Site, site_config
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,7 +59,7 @@ def screenshot_on_failure(node: pytest.Item, page: Any) -> Path | None:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Story]]:
     """The seeded dashboard the browser tests share; each test uses its own rows of it."""
-    running = Site(tmp_path_factory.mktemp("site"), test_config_text(COMMUNITY))
+    running = Site(tmp_path_factory.mktemp("site"), site_config(COMMUNITY))
     story = running.call(tell(running))
     for name, role in ACCOUNTS.items():
         running.add_user(name, role, PASSWORD)

@@ -31,7 +31,7 @@ T = TypeVar("T")
 CSRF = re.compile(r'name="csrf-token" content="([^"]*)"')
 
 
-def test_config_text(extra: str = "") -> str:
+def site_config(extra: str = "") -> str:
     """The embedded default with the model double (markers `toxicmarker`, `greymarker`), the
     dashboard on any free port, and `extra` appended."""
     text = default_config_text()
@@ -56,7 +56,7 @@ class Site:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._thread.start()
-        config = parse_config(config_text or test_config_text(), "test.toml")
+        config = parse_config(config_text or site_config(), "test.toml")
         url = f"sqlite+aiosqlite:///{folder / 'audit.db'}"
         self.config: Config = config.model_copy(update={"storage": StorageConfig(url=url)})
         self.clock = Clock()
