@@ -24,6 +24,9 @@ TOKEN_SHAPES = (
 )
 URL_TOKENS = re.compile(r"(/(?:interactions|webhooks)/\d+/)[^/\s?\"']+")
 """Discord interaction and webhook URLs: `/interactions/<id>/<token>/callback`."""
+TOKEN_FIELDS = re.compile(r"""(['"]token['"]\s*:\s*['"])[^'"]+""")
+"""A `token` field in a logged payload (discord.py's DEBUG lines print every gateway event,
+and an INTERACTION_CREATE carries the interaction's token)."""
 
 
 class Redactor:
@@ -43,6 +46,7 @@ class Redactor:
             text = text.replace(secret, MASK)
         for shape in TOKEN_SHAPES:
             text = shape.sub(MASK, text)
+        text = TOKEN_FIELDS.sub(lambda m: m.group(1) + MASK, text)
         return URL_TOKENS.sub(lambda m: m.group(1) + MASK, text)
 
     def install(self) -> None:

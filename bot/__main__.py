@@ -1,4 +1,5 @@
-"""The `modbot` command: run, check-config, audit, health, replay, migrate, model, dashboard."""
+"""The `modbot` command: run, check-config, audit, health, replay, migrate, model, dashboard,
+discord."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import DEFAULT_NAME, Config, load_config
 from bot.config_errors import ConfigError
 from bot.models.errors import ModelError
+
+if TYPE_CHECKING:
+    from adapters.run import Platform
 
 EXIT_CONFIG = 2
 
@@ -25,18 +30,32 @@ def _load(args: argparse.Namespace) -> Config:
     return load_config(_config_path(args))
 
 
+def _platforms(config: Config, source: str) -> list[Platform]:
+    """An adapter for every platform whose token variable is set."""
+    platforms: list[Platform] = []
+    token = os.environ.get(config.telegram.token_env, "").strip()
+    if token:
+        from adapters.telegram import TelegramAdapter
+
+        platforms.append(TelegramAdapter(config, token, source=source))
+    token = os.environ.get(config.discord.token_env, "").strip()
+    if token:
+        from adapters.discord import DiscordAdapter
+
+        platforms.append(DiscordAdapter(config, token, source=source))
+    return platforms
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from adapters.playground import Playground
     from bot.app import App
 
     config = _load(args)
     source = _config_path(args) or DEFAULT_NAME
-    token = os.environ.get(config.telegram.token_env, "").strip()
-    if token:
+    platforms = _platforms(config, str(source))
+    if platforms:
         from adapters.run import run_platforms
-        from adapters.telegram import TelegramAdapter
 
-        platforms = [TelegramAdapter(config, token, source=str(source))]
         return run_platforms(config, platforms, str(source), _config_path(args))
     storage = config.storage
     where = f"${storage.url_env}" if storage.url_env else storage.url
@@ -110,6 +129,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return asyncio.run(run_dashboard(_load(args), args))
 
 
+def cmd_discord(args: argparse.Namespace) -> int:
+    from adapters.discord.setup import run_discord
+
+    return run_discord(_load(args), args.verb, str(_config_path(args) or DEFAULT_NAME))
+
+
 def cmd_model(args: argparse.Namespace) -> int:
     from bot.model_cli import run_model
 
@@ -137,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
     command(
         "run",
         "start the bot: on Telegram when $TELEGRAM_TOKEN (see [telegram] token_env) is set, "
-        "else the terminal playground",
+        "on Discord when $DISCORD_TOKEN ([discord] token_env) is, else the terminal playground",
     )
     check = command("check-config", "validate a config file and exit (2 on errors)")
     check.add_argument("path", nargs="?", help="config file to check")
@@ -182,6 +207,15 @@ def parser() -> argparse.ArgumentParser:
     from bot.web.cli import add_dashboard_commands
 
     add_dashboard_commands(sub, common)
+    discord_cli = sub.add_parser("discord", help="set the bot up on Discord")
+    discord_verbs = discord_cli.add_subparsers(dest="verb", required=True)
+    discord_verbs.add_parser(
+        "sync",
+        parents=[common],
+        help="register the slash commands and the Report message menu (once, and again "
+        "after an upgrade)",
+    )
+    discord_verbs.add_parser("invite", parents=[common], help="print the link that adds the bot")
     health = command("health", "community health: daily figures against the previous window")
     health.add_argument("--days", type=int, default=7, help="window length in days (default 7)")
     health.add_argument("--community", help="one community (default: all)")
@@ -196,6 +230,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "health": cmd_health,
     "model": cmd_model,
+    "discord": cmd_discord,
     "dashboard": cmd_dashboard,
     "replay": cmd_replay,
 }

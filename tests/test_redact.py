@@ -21,6 +21,14 @@ def test_interaction_and_webhook_tokens_in_urls_are_masked() -> None:
     assert scrub(followup) == "PATCH /webhooks/900/<redacted>/messages/@original?wait=1"
 
 
+def test_a_token_field_in_a_logged_payload_is_masked() -> None:
+    event = "WebSocket Event: {'op': 0, 'd': {'id': '7', 'token': 'aW50ZXJh:secret', 'type': 2}}"
+    assert Redactor([]).scrub(event) == (
+        "WebSocket Event: {'op': 0, 'd': {'id': '7', 'token': '<redacted>', 'type': 2}}"
+    )
+    assert Redactor([]).scrub('{"token": "abc"}') == '{"token": "<redacted>"}'
+
+
 def test_ordinary_text_is_left_alone() -> None:
     text = "DELETE /channels/810000000000000001/messages/1000 with None has returned 204"
     assert Redactor(["s3cret"]).scrub(text) == text

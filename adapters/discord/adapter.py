@@ -78,6 +78,7 @@ class DiscordAdapter:
     async def run(self, core: Core) -> None:
         redactor = Redactor([self._token])
         redactor.install()
+        stopped = False
         try:
             point_at(self.settings)
             seconds = self.settings.max_ratelimit_timeout.total_seconds()
@@ -92,8 +93,10 @@ class DiscordAdapter:
                     await self._serve(client, inbound, gateway)
                 finally:
                     await self._stop(client, inbound, gateway)
+            stopped = True
         finally:
-            self.ready.set()  # the App never waits for a platform that has stopped
+            if stopped:
+                self.ready.set()  # closed before it connected: the App must not wait on
             redactor.uninstall()
 
     async def _serve(

@@ -4,6 +4,7 @@ each handing the event to the adapter's inbound half."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import discord
@@ -11,6 +12,16 @@ import discord
 from adapters.discord.inbound import Inbound
 from adapters.discord.interactions import Interactions
 from adapters.discord.ui import Pressed
+
+
+class WithoutVoice(logging.Filter):
+    """Drops discord.py's warnings that voice is unsupported (modbot never joins voice)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+WITHOUT_VOICE = WithoutVoice()
 
 
 def intents() -> discord.Intents:
@@ -29,6 +40,7 @@ class ModbotClient(discord.Client):
     def __init__(self, **options: Any) -> None:
         options.setdefault("intents", intents())
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        logging.getLogger("discord.client").addFilter(WITHOUT_VOICE)  # once: same object
         super().__init__(**options)
         self.inbound: Inbound | None = None
         self.interactions: Interactions | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import sys
@@ -12,6 +11,7 @@ import discord
 import yarl
 
 from adapters.base import Unreachable
+from adapters.discord.client import ModbotClient
 from adapters.discord.commands import application_commands, sync
 from adapters.redact import Redactor
 from bot.commands import COMMANDS
@@ -83,19 +83,6 @@ async def login(client: discord.Client, token: str, settings: DiscordConfig, sou
         raise Unreachable(f"cannot reach Discord at {where}: {exc}") from None
 
 
-def add_discord_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    discord_cli = sub.add_parser(
-        "discord", help="set the bot up on Discord", description="set the bot up on Discord"
-    )
-    verbs = discord_cli.add_subparsers(dest="verb", required=True)
-    verbs.add_parser(
-        "sync",
-        parents=[common],
-        help="register the slash commands and the Report message menu (once, and after an upgrade)",
-    )
-    verbs.add_parser("invite", parents=[common], help="print the link that adds the bot")
-
-
 def run_discord(config: Config, verb: str, source: str) -> int:
     settings = config.discord
     token = os.environ.get(settings.token_env, "").strip()
@@ -118,7 +105,7 @@ def run_discord(config: Config, verb: str, source: str) -> int:
 
 async def _run(settings: DiscordConfig, token: str, verb: str, source: str) -> str:
     point_at(settings)
-    async with discord.Client(intents=discord.Intents.none()) as client:
+    async with ModbotClient(intents=discord.Intents.none()) as client:
         await login(client, token, settings, source)
         app_id = client.application_id
         if verb == "invite":

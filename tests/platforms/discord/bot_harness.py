@@ -74,6 +74,7 @@ def guild_config(
         rule["on_match"] = (outcomes or {}).get(rule["name"], rule["on_match"])
     raw["storage"] = {"url": f"sqlite+aiosqlite:///{tmp_path / 'audit.db'}"}
     raw["discord"] = {"send_retries": [0.05, 0.1, 0.2]}
+    raw["web"] = {"enabled": False}
     raw["communities"] = [
         {
             "id": "test-guild",
