@@ -20,7 +20,9 @@ from bot.events import utcnow
 from bot.models import build_model
 from bot.policy import build_policy
 from bot.services import Services, build_services
+from bot.shared_window import SharedWindow
 from storage.db import Database
+from storage.privacy import keep_content_for
 
 if TYPE_CHECKING:
     from bot.web.server import Dashboard
@@ -72,7 +74,10 @@ class App:
         self.dashboard: Dashboard | None = None
 
     async def run(self) -> None:
-        db = Database(self.config.storage.resolved_url())
+        storage = self.config.storage
+        db = Database(storage.resolved_url(), pool_size=storage.pool_size)
+        redis_url = storage.resolved_redis_url()
+        window = SharedWindow.connect(redis_url) if redis_url else None
         try:
             await db.migrate()
             classifier = build_classifier(self.config)
@@ -80,9 +85,16 @@ class App:
                 await classifier.load()
             settle_heap()
             platforms = {a.platform: a for a in self.adapters}
-            services = build_services(self.config, db, platforms, self.clock, classifier)
+            services = build_services(
+                self.config, db, platforms, self.clock, classifier, storage.instance, window
+            )
             services.reload = self._reloader(services)
             self.services = services
+            released = await services.executor.release_own()
+            if released:
+                log.info(
+                    "took back %d action(s) this process was applying when it stopped", released
+                )
             core = Core(services)
             self.dashboard = await self._start_dashboard(services, core, db, platforms)
             stop = asyncio.Event()
@@ -93,6 +105,8 @@ class App:
                 tasks.create_task(services.escalations.run(stop))
                 tasks.create_task(services.welcome.run(stop))
                 tasks.create_task(services.metrics.run(stop))
+                days = self.config.privacy.retention_days
+                tasks.create_task(keep_content_for(db, days, self.clock, stop))
                 runners = [tasks.create_task(a.run(core)) for a in self.adapters]
                 await asyncio.gather(*(a.ready.wait() for a in self.adapters))
                 reconciled = await services.executor.reconcile()
@@ -106,6 +120,8 @@ class App:
         finally:
             if self.dashboard is not None:
                 await self.dashboard.stop()
+            if window is not None:
+                await window.close()
             await db.close()
 
     async def _start_dashboard(

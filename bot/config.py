@@ -23,6 +23,7 @@ from bot.config_sections import (
     TextOverrides,
     WelcomeConfig,
 )
+from bot.config_storage import PrivacyConfig, StorageConfig
 from bot.config_telegram import TelegramConfig, telegram_problems
 from bot.config_web import WebConfig, web_problems
 from rules import RULE_TYPES
@@ -79,17 +80,6 @@ class BotConfig(Strict):
     max_scan_chars: int = Field(default=20_000, ge=100, le=1_000_000)
 
 
-class StorageConfig(Strict):
-    url: str = "sqlite+aiosqlite:///modbot.db"
-    url_env: str | None = None
-
-    def resolved_url(self) -> str:
-        """The database URL: from the environment variable when `url_env` names one."""
-        if self.url_env:
-            return os.environ[self.url_env]
-        return self.url
-
-
 class ModelConfig(Strict):
     backend: Literal["none", "builtin", "double", "detoxify", "onnx"] = "builtin"
     timeout: Duration = timedelta(seconds=2)
@@ -127,6 +117,7 @@ class CommunityConfig(Strict):
 class Config(Strict):
     bot: BotConfig = BotConfig()
     storage: StorageConfig = StorageConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
     model: ModelConfig = ModelConfig()
     playground: PlaygroundConfig = PlaygroundConfig()
     telegram: TelegramConfig = TelegramConfig()

@@ -76,11 +76,26 @@ class Enforcer:
 
     async def enforce(self, job: Enforcement) -> Enforced:
         """Write the case (with its strike) and its actions in one transaction, then apply
-        them unless dry. Retrying the same origin converges on the same case."""
+        them unless dry. Retrying the same origin converges on the same case.
+
+        A decision that may strike holds the person's strike lock from counting their strikes
+        to recording the new one, in this process and (on PostgreSQL) in every process, so
+        two messages at once climb the ladder one step each."""
+        target = job.target
+        person = await self._people.person(job.community.id, target.platform, target.user_id)
+        if job.strike and job.decision.sanction >= Sanction.WARN:
+            async with self._audit.db.hold(f"strikes:{job.community.id}:{person}"):
+                recorded, decision, strikes = await self._record(job, person)
+        else:
+            recorded, decision, strikes = await self._record(job, person)
+        if recorded.created and not job.dry and self._executor is not None:
+            await self._executor.execute(recorded.actions)
+        return Enforced(recorded, decision, strikes)
+
+    async def _record(self, job: Enforcement, person: str) -> tuple[Recorded, Decision, int]:
         now = self._clock()
         target, decision = job.target, job.decision
         community = job.community.id
-        person = await self._people.person(community, target.platform, target.user_id)
         strike = job.strike and decision.sanction >= Sanction.WARN
         if job.actor == "auto" and decision.sanction > Sanction.NONE:
             until = await self._people.timed_out_until(
@@ -128,9 +143,7 @@ class Enforcer:
             dry_run=job.dry,
         )
         recorded = await self._audit.record_case(draft, actions, SKIPPED if job.dry else PENDING)
-        if recorded.created and not job.dry and self._executor is not None:
-            await self._executor.execute(recorded.actions)
-        return Enforced(recorded, decision, strikes)
+        return recorded, decision, strikes
 
     async def _ladder(
         self, community: str, person: str, decision: Decision, texts: Texts, now: datetime

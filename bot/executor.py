@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from adapters.base import Adapter, PermissionDenied, TargetGone, TransientError
 from bot.actions import Action
-from storage.audit import APPLIED, FAILED, MOOT, PENDING, AuditLog, StoredAction
+from storage.action_queue import ActionQueue
+from storage.audit import APPLIED, FAILED, MOOT, PENDING, StoredAction
 
 log = logging.getLogger(__name__)
 Denied = Callable[[Action, str], Awaitable[None]]
@@ -25,27 +26,36 @@ class Executor:
     """Record, then act. Actions are applied in their recorded order (delete, tell the member,
     then the sanction); each ends applied, moot (target gone), failed, or stays pending with
     a later retry when the platform had a transient problem. A refusal (permission denied)
-    is passed to `on_denied`, which tells the moderators."""
+    is passed to `on_denied`, which tells the moderators.
+
+    Several processes may share the queue: a process applies only the actions it claimed
+    (those it just recorded, and those `reconcile` claims), so none is applied twice."""
 
     def __init__(
         self,
-        audit: AuditLog,
+        queue: ActionQueue,
         adapters: Mapping[str, Adapter],
         clock: Callable[[], datetime],
         on_denied: Denied | None = None,
     ) -> None:
-        self._audit = audit
+        self._queue = queue
         self._adapters = adapters
         self._clock = clock
         self._in_flight: set[int] = set()
         self.on_denied = on_denied
 
     async def execute(self, actions: Sequence[StoredAction]) -> None:
-        """Apply the pending ones among `actions` that are due, one after the other."""
-        now = self._clock()
+        """Apply the pending ones among `actions` that this process claimed when it recorded
+        them, one after the other (the others come due later and `reconcile` takes them)."""
+        mine = self._queue.worker
         for stored in actions:
-            if stored.status == PENDING and stored.id not in self._in_flight and stored.due <= now:
-                await self._apply(stored)
+            if stored.status == PENDING and stored.claimed_by == mine:
+                if stored.id not in self._in_flight:
+                    await self._apply(stored)
+
+    async def release_own(self) -> int:
+        """At start: what this process claimed before it was killed is due again now."""
+        return await self._queue.release_own(self._clock())
 
     async def _apply(self, stored: StoredAction) -> None:
         adapter = self._adapters.get(stored.action.platform)
@@ -54,7 +64,7 @@ class Executor:
         self._in_flight.add(stored.id)
         try:
             status, error, retry = await self._call(adapter, stored)
-            await self._audit.mark(stored.id, status, self._clock(), error, retry)
+            await self._queue.mark(stored.id, status, self._clock(), error, retry)
         finally:
             self._in_flight.discard(stored.id)
 
@@ -86,13 +96,12 @@ class Executor:
             log.exception("could not tell the moderators about a refused action")
 
     async def reconcile(self) -> int:
-        """Apply every pending action that is due, in order. Returns how many were tried."""
+        """Claim and apply every pending action that is due on this process's platforms, in
+        order. Returns how many were tried."""
         tried = 0
         while True:
-            due = [
-                s for s in await self._audit.pending(self._clock()) if s.id not in self._in_flight
-            ]
-            due = [s for s in due if s.action.platform in self._adapters]
+            claimed = await self._queue.claim(self._clock(), self._adapters)
+            due = [s for s in claimed if s.id not in self._in_flight]
             if not due:
                 return tried
             for stored in due:

@@ -11,28 +11,18 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import insert, update
 
 from storage.db import Database
 from storage.escalations import Escalation
 from storage.models_metrics import ActivityRow, CounterRow, JoinRow, QuestionRow
+from storage.sql import add_to, insert_once
 
 log = logging.getLogger(__name__)
 OVERTURN_KINDS = ("grey", "rule", "rule-error")
-
-
-async def _add(
-    conn: AsyncConnection, table: Any, column: str, n: int, keys: dict[str, Any]
-) -> None:
-    """Add `n` to `column` of the row with `keys`, creating the row when there is none."""
-    where = [getattr(table, name) == value for name, value in keys.items()]
-    counted = getattr(table, column)
-    done = await conn.execute(update(table).where(*where).values({column: counted + n}))
-    if done.rowcount == 0:
-        await conn.execute(insert(table).values(**keys, **{column: n}))
+ACTIVITY_KEY = ("community_id", "platform", "day", "user_id")
+COUNTER_KEY = ("community_id", "platform", "day", "name", "key")
 
 
 class Metrics:
@@ -61,25 +51,21 @@ class Metrics:
     async def asked(
         self, community: str, platform: str, chat_id: str, message_id: str, at: datetime
     ) -> None:
-        """A question was asked; `answered` closes it."""
+        """A question was asked; `answered` closes it. Counted once, whichever process
+        saw it first."""
         async with self.db.write() as conn:
-            exists = await conn.scalar(
-                select(QuestionRow.id).where(
-                    QuestionRow.platform == platform,
-                    QuestionRow.chat_id == chat_id,
-                    QuestionRow.message_id == message_id,
-                )
+            await insert_once(
+                conn,
+                QuestionRow,
+                {
+                    "community_id": community,
+                    "platform": platform,
+                    "chat_id": chat_id,
+                    "message_id": message_id,
+                    "asked_at": at,
+                },
+                ("platform", "chat_id", "message_id"),
             )
-            if exists is None:
-                await conn.execute(
-                    insert(QuestionRow).values(
-                        community_id=community,
-                        platform=platform,
-                        chat_id=chat_id,
-                        message_id=message_id,
-                        asked_at=at,
-                    )
-                )
 
     async def answered(
         self, platform: str, chat_id: str, message_id: str, by: str, at: datetime
@@ -117,10 +103,19 @@ class Metrics:
             async with self.db.write() as conn:
                 for (community, platform, day, user), n in activity.items():
                     keys = {"community_id": community, "platform": platform, "day": day}
-                    await _add(conn, ActivityRow, "messages", n, {**keys, "user_id": user})
+                    await add_to(
+                        conn, ActivityRow, "messages", n, {**keys, "user_id": user}, ACTIVITY_KEY
+                    )
                 for (community, platform, day, name, key), n in counters.items():
                     keys = {"community_id": community, "platform": platform, "day": day}
-                    await _add(conn, CounterRow, "value", n, {**keys, "name": name, "key": key})
+                    await add_to(
+                        conn,
+                        CounterRow,
+                        "value",
+                        n,
+                        {**keys, "name": name, "key": key},
+                        COUNTER_KEY,
+                    )
         except Exception:
             self._activity.update(activity)  # keep the counts for the next flush
             self._counters.update(counters)

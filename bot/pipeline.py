@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.enforce import Enforced, Enforcement, Enforcer
 from bot.events import Message
 from bot.policy import Policy, build_policy
+from bot.shared_window import SharedWindow
 from bot.window import RecentWindow
 from rules.base import Context, Recent, fingerprint
 from rules.normalize import Views, normalize
@@ -59,13 +60,14 @@ class Pipeline:
         clock: Callable[[], datetime],
         classifier: BatchingClassifier | None = None,
         enforcer: Enforcer | None = None,
+        window: RecentWindow | SharedWindow | None = None,
     ) -> None:
         self.config = config
         self.policies = Policies(config)
         self._clock = clock
         self._classifier = classifier
         self._enforcer = enforcer
-        self._window = RecentWindow()
+        self._window = window or RecentWindow()
 
     def reconfigure(self, config: Config) -> None:
         """Use a new config: policies are rebuilt; the flood and duplicate memory stays."""
@@ -85,7 +87,9 @@ class Pipeline:
             return None
         views = normalize(msg.text, self.config.bot.max_scan_chars)
         entry = Recent(msg.sent_at, msg.channel_id, fingerprint(views))
-        recent = self._window.push(policy.community, msg.author.user_id, entry, policy.window)
+        recent = await self._window.remember(
+            policy.community, msg.author.user_id, entry, policy.window
+        )
         note = None
         if scores is None and policy.needs_scores(msg):
             if self._classifier is None:

@@ -19,8 +19,10 @@ from bot.messenger import Messenger
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.reports import Reports
+from bot.shared_window import SharedWindow
 from bot.welcome import Welcome
 from bot.window import MessageLog
+from storage.action_queue import ActionQueue
 from storage.audit import AuditLog
 from storage.cases import Cases
 from storage.db import Database
@@ -72,12 +74,17 @@ def build_services(
     adapters: Mapping[str, Adapter],
     clock: Callable[[], datetime],
     classifier: BatchingClassifier | None = None,
+    worker: str = "main",
+    window: SharedWindow | None = None,
 ) -> Services:
+    """Build the core's parts. `worker` names this process among those sharing the database
+    (each claims the actions it applies under its name); `window` shares the flood and
+    duplicate windows with them (otherwise they are this process's own)."""
     from bot.commands import COMMANDS
 
-    audit = AuditLog(db)
+    audit = AuditLog(db, worker)
     people = People(db)
-    executor = Executor(audit, adapters, clock)
+    executor = Executor(ActionQueue(db, worker), adapters, clock)
     enforcer = Enforcer(config, audit, people, executor, clock)
     metrics = Metrics(db, clock)
     messenger = Messenger(adapters)
@@ -98,7 +105,9 @@ def build_services(
         reports=Reports(config, escalations, enforcer),
         faq=Faq(config, FaqStore(db), clock),
         welcome=Welcome(config, GateStore(db), enforcer, messenger, metrics, clock),
-        pipeline=Pipeline(config, clock=clock, classifier=classifier, enforcer=enforcer),
+        pipeline=Pipeline(
+            config, clock=clock, classifier=classifier, enforcer=enforcer, window=window
+        ),
         commands=COMMANDS,
         alerts=alerts,
     )

@@ -34,6 +34,12 @@ class RecentWindow:
         history.append(entry)
         return before
 
+    async def remember(
+        self, community: str, user_id: str, entry: Recent, keep: int
+    ) -> tuple[Recent, ...]:
+        """`push`, as the pipeline calls every window (a shared one waits on Redis)."""
+        return self.push(community, user_id, entry, keep)
+
 
 class MessageLog:
     """The ids of each member's last messages, so `/purge` and `/ban purge` can remove them.

@@ -1,4 +1,4 @@
-"""The audit log's write path: record a case with its actions in one transaction, then mark them."""
+"""The audit log's write path: record a case with its actions in one transaction."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,6 +17,10 @@ from storage.models import ActionRow, CaseRow, HitRow
 from storage.models_community import StrikeRow
 
 PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
+LEASE = timedelta(minutes=2)
+"""How long a process may take to apply the actions it claimed before any other process may
+claim them again (a process that was killed and restarts under its own name takes its
+claims back at once)."""
 
 
 def clean_text(text: str, limit: int | None = None) -> str:
@@ -63,7 +67,10 @@ class StoredAction:
     status: str
     attempts: int
     due: datetime
-    """When the action may be applied: now, a retry's time, or a temporary ban's end."""
+    """When the action may be applied: now, a retry's time, or a temporary ban's end (for a
+    claimed action: when the claim runs out)."""
+    claimed_by: str | None = None
+    """The process (its `instance` name) applying it now, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,7 @@ class Recorded:
     actions: tuple[StoredAction, ...]
 
 
-def _stored(row: Any) -> StoredAction:
+def stored_action(row: Any) -> StoredAction:
     """Build from a result row of `select(ActionRow)`."""
     action = Action(
         kind=ActionKind(row.kind),
@@ -89,14 +96,22 @@ def _stored(row: Any) -> StoredAction:
         reason=row.reason,
         key=row.key,
     )
-    return StoredAction(row.id, row.case_id, action, row.status, row.attempts, row.next_attempt_at)
+    return StoredAction(
+        row.id, row.case_id, action, row.status, row.attempts, row.next_attempt_at, row.claimed_by
+    )
 
 
 class AuditLog:
-    """Write side of the audit log. Every platform side effect is recorded here first."""
+    """Write side of the audit log. Every platform side effect is recorded here first.
 
-    def __init__(self, db: Database) -> None:
+    Actions due at once are recorded already claimed by this process (`worker`), which
+    applies them right after the commit; no other process takes them before `lease` runs out.
+    """
+
+    def __init__(self, db: Database, worker: str = "main", lease: timedelta = LEASE) -> None:
         self.db = db
+        self.worker = worker
+        self.lease = lease
 
     async def record_case(
         self, draft: CaseDraft, actions: Sequence[Action], status: str = PENDING
@@ -132,11 +147,12 @@ class AuditLog:
         rows = await conn.execute(
             select(ActionRow).where(ActionRow.case_id == case_id).order_by(ActionRow.seq)
         )
-        return tuple(_stored(row) for row in rows)
+        return tuple(stored_action(row) for row in rows)
 
     async def _insert(
         self, conn: AsyncConnection, draft: CaseDraft, actions: Sequence[Action], status: str
     ) -> Recorded:
+        await self.db.serialize(conn, f"case-number:{draft.community_id}")
         last = await conn.scalar(
             select(func.max(CaseRow.number)).where(CaseRow.community_id == draft.community_id)
         )
@@ -200,6 +216,7 @@ class AuditLog:
             )
         if actions:
             now = draft.created_at
+            claim = status == PENDING
             await conn.execute(
                 insert(ActionRow),
                 [
@@ -217,7 +234,10 @@ class AuditLog:
                         "reason": clean_text(action.reason, 2000),
                         "status": status,
                         "attempts": 0,
-                        "next_attempt_at": action.not_before or now,
+                        "claimed_by": self.worker if claim and action.not_before is None else None,
+                        "next_attempt_at": (
+                            action.not_before or (now + self.lease if claim else now)
+                        ),
                         "created_at": now,
                         "updated_at": now,
                     }
@@ -225,37 +245,3 @@ class AuditLog:
                 ],
             )
         return Recorded(case_id, number, True, await self._actions(conn, case_id))
-
-    async def mark(
-        self,
-        action_id: int,
-        status: str,
-        now: datetime,
-        error: str | None = None,
-        retry_in: timedelta | None = None,
-    ) -> None:
-        """Move a pending action forward (applied, moot, failed), or count a transient failure
-        and schedule the next try (`status` pending with `retry_in`). Never moves backward."""
-        values: dict[str, object] = {"status": status, "updated_at": now}
-        if error is not None:
-            values["last_error"] = clean_text(error, 1000)
-        if status == PENDING:
-            values["attempts"] = ActionRow.attempts + 1
-            values["next_attempt_at"] = now + (retry_in or timedelta(0))
-        async with self.db.write() as conn:
-            await conn.execute(
-                update(ActionRow)
-                .where(ActionRow.id == action_id, ActionRow.status == PENDING)
-                .values(**values)
-            )
-
-    async def pending(self, due_by: datetime, limit: int = 500) -> list[StoredAction]:
-        """Pending actions due by `due_by`, in the order they must be applied."""
-        async with self.db.read() as conn:
-            rows = await conn.execute(
-                select(ActionRow)
-                .where(ActionRow.status == PENDING, ActionRow.next_attempt_at <= due_by)
-                .order_by(ActionRow.case_id, ActionRow.seq)
-                .limit(limit)
-            )
-            return [_stored(row) for row in rows]

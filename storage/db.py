@@ -1,8 +1,11 @@
-"""The async engine: SQLite pragmas for a durable audit log, write transactions, migrations."""
+"""The async engine: SQLite pragmas for a durable audit log, PostgreSQL for several processes,
+write transactions, cross-process locks and migrations."""
 
 from __future__ import annotations
 
 import asyncio
+import weakref
+import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,24 +13,26 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+"""What every SQLite connection runs first. tests/test_powerloss.py runs the same list."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Take over BEGIN from the driver, so write transactions can BEGIN IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    for pragma in (
-        "PRAGMA journal_mode=WAL",
-        "PRAGMA synchronous=FULL",
-        "PRAGMA foreign_keys=ON",
-        f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
-    ):
+    for pragma in SQLITE_PRAGMAS:
         cursor.execute(pragma)
     cursor.close()
 
@@ -37,23 +42,42 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-class Database:
-    """One engine for the process. SQLite files run in WAL mode with synchronous=FULL, so a
-    committed row survives a power cut, and every write transaction takes the write lock up
-    front (BEGIN IMMEDIATE) instead of failing on a lock upgrade. SQLite writers of this
-    process queue on an asyncio lock first: a burst of hundreds of concurrent cases waits its
-    turn in order, instead of polling SQLite's busy handler until `busy_timeout` runs out
-    (which it did under load: "database is locked"). The busy timeout still covers other
-    processes sharing the file."""
+def lock_id(name: str) -> int:
+    """A stable 32-bit key for a PostgreSQL advisory lock named `name`."""
+    return zlib.crc32(name.encode("utf-8"))
 
-    def __init__(self, url: str) -> None:
+
+class Database:
+    """One engine for the process.
+
+    SQLite files run in WAL mode with synchronous=FULL, so a committed row survives a power
+    cut, and every write transaction takes the write lock up front (BEGIN IMMEDIATE) instead
+    of failing on a lock upgrade. SQLite writers of this process queue on an asyncio lock
+    first: a burst of hundreds of concurrent cases waits its turn in order, instead of
+    polling SQLite's busy handler until `busy_timeout` runs out. The busy timeout still covers
+    other processes sharing the file.
+
+    PostgreSQL (asyncpg) is the path for several processes: writers run concurrently at READ
+    COMMITTED (synchronous_commit stays on), and what must be serialised across processes
+    takes a row lock or an advisory lock (`serialize`, `hold`).
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.is_postgres = parsed.get_backend_name() == "postgresql"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(url)
+        options: dict[str, Any] = {}
+        if self.is_postgres:
+            options = {"pool_size": pool_size, "max_overflow": pool_size * 2, "pool_timeout": 60}
+        self.engine: AsyncEngine = create_async_engine(url, **options)
         self._writers = asyncio.Lock() if self.is_sqlite else None
+        # Each cross-process hold keeps a connection; at most half the pool may, so holders
+        # always find a connection for their own work (no pool deadlock).
+        self._holders = asyncio.Semaphore(max(1, pool_size // 2))
+        self._held: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
@@ -80,9 +104,40 @@ class Database:
             async with conn.begin():
                 yield conn
 
+    async def serialize(self, conn: AsyncConnection, name: str) -> None:
+        """Inside a write transaction: wait until no other process's transaction holds `name`,
+        and hold it until this one ends. SQLite needs nothing: its writers already run one at
+        a time."""
+        if self.is_postgres:
+            await conn.execute(select(func.pg_advisory_xact_lock(lock_id(name))))
+
+    @asynccontextmanager
+    async def hold(self, name: str) -> AsyncIterator[None]:
+        """Hold the lock `name` across several transactions, for this process (an asyncio
+        lock) and, on PostgreSQL, for every process (a session advisory lock on a connection
+        of its own)."""
+        local = self._held.get(name)
+        if local is None:
+            local = self._held[name] = asyncio.Lock()
+        async with local:
+            if not self.is_postgres:
+                yield
+                return
+            async with self._holders, self.engine.connect() as conn:
+                key = lock_id(name)
+                await conn.execute(select(func.pg_advisory_lock(key)))
+                await conn.commit()
+                try:
+                    yield
+                finally:
+                    await conn.execute(select(func.pg_advisory_unlock(key)))
+                    await conn.commit()
+
     async def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision (run on every start)."""
+        """Bring the schema to the newest Alembic revision (run on every start; processes
+        starting together on PostgreSQL migrate one after the other)."""
         async with self.write() as conn:
+            await self.serialize(conn, "modbot:migrate")
             await conn.run_sync(_upgrade)
 
     async def close(self) -> None:

@@ -13,6 +13,7 @@ from bot.actions import Posted
 from storage.audit import clean_text
 from storage.db import Database
 from storage.models_community import EscalationRow, ReportRow
+from storage.sql import insert_once
 
 OPEN, DECIDED, EXPIRED = "open", "decided", "expired"
 
@@ -137,25 +138,21 @@ class EscalationStore:
     async def add_report(
         self, escalation_id: int, platform: str, reporter_id: str, reason: str, at: datetime
     ) -> int:
-        """Count a member's report once; returns how many distinct members reported."""
+        """Count a member's report once (whichever process hears it first); returns how many
+        distinct members reported."""
         async with self.db.write() as conn:
-            exists = await conn.scalar(
-                select(ReportRow.id).where(
-                    ReportRow.escalation_id == escalation_id,
-                    ReportRow.platform == platform,
-                    ReportRow.reporter_id == reporter_id,
-                )
+            await insert_once(
+                conn,
+                ReportRow,
+                {
+                    "escalation_id": escalation_id,
+                    "platform": platform,
+                    "reporter_id": reporter_id,
+                    "reason": clean_text(reason, 500),
+                    "created_at": at,
+                },
+                ("escalation_id", "platform", "reporter_id"),
             )
-            if exists is None:
-                await conn.execute(
-                    insert(ReportRow).values(
-                        escalation_id=escalation_id,
-                        platform=platform,
-                        reporter_id=reporter_id,
-                        reason=clean_text(reason, 500),
-                        created_at=at,
-                    )
-                )
             count = int(
                 await conn.scalar(
                     select(func.count(ReportRow.id)).where(ReportRow.escalation_id == escalation_id)

@@ -78,7 +78,8 @@ class HitRow(Base):
 
 class ActionRow(Base):
     """A platform side effect, committed before it is applied. Status moves forward only:
-    pending -> applied | moot | failed; `skipped` is recorded in dry run and never applied."""
+    pending -> applied | moot | failed; `skipped` is recorded in dry run and never applied.
+    A pending action is applied by the one process that claimed it (see action_queue)."""
 
     __tablename__ = "actions"
     __table_args__ = (Index("ix_actions_status_due", "status", "next_attempt_at"),)
@@ -97,6 +98,8 @@ class ActionRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The process applying it now; its claim runs out at `next_attempt_at`."""
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

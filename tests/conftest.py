@@ -14,12 +14,15 @@ from bot.app import App
 from bot.config import Config, StorageConfig, load_config
 from storage.db import Database
 from storage.queries import AuditQueries, CaseFilter, CaseSummary
+from tests.servers import postgres, redis_server, store  # noqa: F401 - shared fixtures
 
 
-def config_on(path: Path, base: Config | None = None) -> Config:
-    """The default config (or `base`) with its audit log in the SQLite file `path`."""
+def config_on(path: Path | str, base: Config | None = None) -> Config:
+    """The default config (or `base`) with its audit log in the SQLite file `path`, or at the
+    database URL `path` (a `store`)."""
     config = base or load_config()
-    return config.model_copy(update={"storage": StorageConfig(url=f"sqlite+aiosqlite:///{path}")})
+    url = path if isinstance(path, str) else f"sqlite+aiosqlite:///{path}"
+    return config.model_copy(update={"storage": StorageConfig(url=url)})
 
 
 async def read_cases(config: Config, **filters: object) -> list[CaseSummary]:

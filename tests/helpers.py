@@ -102,8 +102,11 @@ class Core:
             return [(r[0], r[1]) for r in rows]
 
 
-async def build_core(path: Path, config_text: str | None = None, *others: FakeAdapter) -> Core:
-    """The core with a fake platform `fake` (chat `c1`) and any `others` beside it."""
+async def build_core(
+    path: Path | str, config_text: str | None = None, *others: FakeAdapter
+) -> Core:
+    """The core with a fake platform `fake` (chat `c1`) and any `others` beside it, on the
+    SQLite file `path` or the database URL `path`."""
     base = parse_config(config_text, "test.toml") if config_text else load_config()
     config = config_on(path, base)
     db = Database(config.storage.resolved_url())

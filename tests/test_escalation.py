@@ -1,9 +1,9 @@
-"""Hard calls reach humans: one notice, one winning vote, a fallback at the deadline."""
+"""Hard calls reach humans: one notice, one winning vote, a fallback at the deadline (each
+test on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from adapters.fake import FakeAdapter
 from bot.actions import ActionKind
@@ -49,9 +49,9 @@ async def grey(core: Core, author: str = "alice") -> int:
 
 
 async def test_a_grey_band_message_reaches_the_moderators_with_a_button_per_verdict(
-    tmp_path: Path,
+    store: str,
 ) -> None:
-    core = await build_core(tmp_path / "a.db", POLICY)
+    core = await build_core(store, POLICY)
     number = await grey(core)
     (notice,) = core.fake.sent
     assert (
@@ -68,8 +68,8 @@ async def test_a_grey_band_message_reaches_the_moderators_with_a_button_per_verd
     await core.close()
 
 
-async def test_two_moderators_vote_at_once_one_wins_the_other_is_told(tmp_path: Path) -> None:
-    core = await build_core(tmp_path / "a.db", POLICY)
+async def test_two_moderators_vote_at_once_one_wins_the_other_is_told(store: str) -> None:
+    core = await build_core(store, POLICY)
     number = await grey(core)
     maya, niko = core.fake.member("maya", moderator=True), core.fake.member("niko", moderator=True)
     first, second = await asyncio.gather(
@@ -87,8 +87,8 @@ async def test_two_moderators_vote_at_once_one_wins_the_other_is_told(tmp_path: 
     await core.close()
 
 
-async def test_only_moderators_ranked_above_the_member_can_decide(tmp_path: Path) -> None:
-    core = await build_core(tmp_path / "a.db", POLICY)
+async def test_only_moderators_ranked_above_the_member_can_decide(store: str) -> None:
+    core = await build_core(store, POLICY)
     number = await grey(core)
     member = core.fake.member("bob")
     refused = await core.core.on_vote(Vote(number, "ban", member, core.clock(), BOT))
@@ -101,9 +101,9 @@ async def test_only_moderators_ranked_above_the_member_can_decide(tmp_path: Path
 
 
 async def test_a_passed_deadline_applies_the_fallback_once_and_pings_on_call_once(
-    tmp_path: Path,
+    store: str,
 ) -> None:
-    core = await build_core(tmp_path / "a.db", POLICY)
+    core = await build_core(store, POLICY)
     number = await grey(core)
     core.clock.advance(minutes=59)
     assert await core.services.escalations.expire_due() == 0
@@ -122,9 +122,9 @@ async def test_a_passed_deadline_applies_the_fallback_once_and_pings_on_call_onc
 
 
 async def test_an_open_escalation_survives_a_restart_and_its_buttons_still_work(
-    tmp_path: Path,
+    store: str,
 ) -> None:
-    path = tmp_path / "a.db"
+    path = store
     before = await build_core(path, POLICY)
     number = await grey(before)
     await before.close()
@@ -141,8 +141,8 @@ async def test_an_open_escalation_survives_a_restart_and_its_buttons_still_work(
     await after.close()
 
 
-async def test_dismissing_a_rule_flag_counts_as_an_overturn_of_that_rule(tmp_path: Path) -> None:
-    core = await build_core(tmp_path / "a.db", POLICY)
+async def test_dismissing_a_rule_flag_counts_as_an_overturn_of_that_rule(store: str) -> None:
+    core = await build_core(store, POLICY)
     number = await grey(core)
     await core.core.on_vote(
         Vote(number, "dismiss", core.fake.member("maya", moderator=True), core.clock(), BOT)
@@ -157,9 +157,9 @@ async def test_dismissing_a_rule_flag_counts_as_an_overturn_of_that_rule(tmp_pat
     await core.close()
 
 
-async def test_votes_work_from_a_freshly_built_core_on_the_same_database(tmp_path: Path) -> None:
+async def test_votes_work_from_a_freshly_built_core_on_the_same_database(store: str) -> None:
     """Two processes share one database: a vote in the second sees the first's escalation."""
-    first = await build_core(tmp_path / "a.db", POLICY)
+    first = await build_core(store, POLICY)
     number = await grey(first)
     db = Database(first.config.storage.resolved_url())
     services = build_services(first.config, db, {first.fake.platform: first.fake}, first.clock)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from bot.actions import ActionKind
 from tests.helpers import build_core
@@ -37,8 +36,8 @@ def kinds(calls: list) -> list[str]:  # type: ignore[type-arg]
     return [str(a.kind) for a in calls]
 
 
-async def test_the_third_strike_times_the_member_out_and_says_why(tmp_path: Path) -> None:
-    core = await build_core(tmp_path / "a.db", LADDER)
+async def test_the_third_strike_times_the_member_out_and_says_why(store: str) -> None:
+    core = await build_core(store, LADDER)
     for _ in range(2):
         await core.say("frak this", author="bob")
         core.clock.advance(minutes=5)
@@ -53,8 +52,8 @@ async def test_the_third_strike_times_the_member_out_and_says_why(tmp_path: Path
     await core.close()
 
 
-async def test_old_strikes_stop_counting(tmp_path: Path) -> None:
-    core = await build_core(tmp_path / "a.db", LADDER)
+async def test_old_strikes_stop_counting(store: str) -> None:
+    core = await build_core(store, LADDER)
     await core.say("frak", author="bob")
     await core.say("frak!", author="bob")
     core.clock.advance(days=31)
@@ -63,8 +62,8 @@ async def test_old_strikes_stop_counting(tmp_path: Path) -> None:
     await core.close()
 
 
-async def test_a_pardoned_strike_no_longer_counts(tmp_path: Path) -> None:
-    core = await build_core(tmp_path / "a.db", LADDER)
+async def test_a_pardoned_strike_no_longer_counts(store: str) -> None:
+    core = await build_core(store, LADDER)
     await core.say("frak", author="bob")
     core.clock.advance(minutes=1)
     await core.say("frak!", author="bob")
@@ -79,8 +78,8 @@ async def test_a_pardoned_strike_no_longer_counts(tmp_path: Path) -> None:
     await core.close()
 
 
-async def test_manual_warns_and_automatic_hits_climb_the_same_ladder(tmp_path: Path) -> None:
-    core = await build_core(tmp_path / "a.db", LADDER)
+async def test_manual_warns_and_automatic_hits_climb_the_same_ladder(store: str) -> None:
+    core = await build_core(store, LADDER)
     mod = core.fake.member("maya", moderator=True)
     bob = core.fake.member("bob")
     await core.command(mod, "warn", bob, reason="rude in #general")
@@ -92,9 +91,9 @@ async def test_manual_warns_and_automatic_hits_climb_the_same_ladder(tmp_path: P
 
 
 async def test_a_timed_out_member_is_not_punished_again_for_what_the_timeout_caused(
-    tmp_path: Path,
+    store: str,
 ) -> None:
-    core = await build_core(tmp_path / "a.db", LADDER)
+    core = await build_core(store, LADDER)
     for text in ("one", "two", "three"):
         await core.say(text, author="bob")
     assert kinds(core.fake.calls) == ["delete", "warn", "timeout"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic.config import Config as AlembicConfig
@@ -13,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from bot.actions import Action, ActionKind, Decision, Hit, Sanction
+from storage.action_queue import ActionQueue
 from storage.audit import APPLIED, PENDING, AuditLog, CaseDraft
 from storage.db import MIGRATIONS, Database
 
@@ -20,8 +20,9 @@ NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(db_path: Path):
-    database = Database(f"sqlite+aiosqlite:///{db_path}")
+async def db(store: str):
+    """The audit log on SQLite, then on PostgreSQL: every test here runs on both."""
+    database = Database(store)
     await database.migrate()
     yield database
     await database.close()
@@ -62,6 +63,8 @@ async def count(db: Database, table: str) -> int:
 
 
 async def test_the_sqlite_file_is_durable_wal_full_with_foreign_keys(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite's pragmas; PostgreSQL keeps synchronous_commit on")
     async with db.read() as conn:
         mode = await conn.scalar(text("PRAGMA journal_mode"))
         sync = await conn.scalar(text("PRAGMA synchronous"))
@@ -130,21 +133,21 @@ async def test_case_numbers_count_per_community_even_when_written_at_once(db: Da
 
 
 async def test_statuses_only_move_forward(db: Database) -> None:
-    audit = AuditLog(db)
+    audit, queue = AuditLog(db), ActionQueue(db)
     recorded = await audit.record_case(draft("m1"), actions("m1"))
     first = recorded.actions[0]
-    await audit.mark(first.id, APPLIED, NOW)
-    await audit.mark(first.id, PENDING, NOW, "late transient error", timedelta(seconds=1))
-    pending = await audit.pending(NOW + timedelta(days=1))
+    await queue.mark(first.id, APPLIED, NOW)
+    await queue.mark(first.id, PENDING, NOW, "late transient error", timedelta(seconds=1))
+    pending = await queue.pending(NOW + timedelta(days=1))
     assert [p.id for p in pending] == [recorded.actions[1].id]
 
 
 async def test_transient_failures_wait_for_their_retry_time(db: Database) -> None:
-    audit = AuditLog(db)
+    audit, queue = AuditLog(db), ActionQueue(db)
     recorded = await audit.record_case(draft("m1"), actions("m1")[:1])
-    await audit.mark(recorded.actions[0].id, PENDING, NOW, "429", timedelta(seconds=30))
-    assert await audit.pending(NOW + timedelta(seconds=29)) == []
-    (due,) = await audit.pending(NOW + timedelta(seconds=30))
+    await queue.mark(recorded.actions[0].id, PENDING, NOW, "429", timedelta(seconds=30))
+    assert await queue.pending(NOW + timedelta(seconds=29)) == []
+    (due,) = await queue.pending(NOW + timedelta(seconds=30))
     assert due.attempts == 1
 
 

@@ -1,0 +1,108 @@
+"""The queue of recorded actions: claim the due ones (one process each), mark what happened."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from storage.audit import LEASE, PENDING, StoredAction, clean_text, stored_action
+from storage.db import Database
+from storage.models import ActionRow, CaseRow
+
+
+class ActionQueue:
+    """Pending actions shared by every process on the database.
+
+    `claim` hands each due action to exactly one process: the cases whose actions it takes are
+    row-locked with SKIP LOCKED on PostgreSQL (other processes claim other cases meanwhile;
+    SQLite's single writer needs no lock), and a claim is a conditional UPDATE that stamps the
+    action with the process's name and a lease. Actions of one case are claimed together, so
+    their order (delete, tell, sanction) holds.
+    """
+
+    def __init__(self, db: Database, worker: str = "main", lease: timedelta = LEASE) -> None:
+        self.db = db
+        self.worker = worker
+        self.lease = lease
+
+    async def claim(
+        self, now: datetime, platforms: Iterable[str], limit: int = 200
+    ) -> list[StoredAction]:
+        """Claim the pending actions due by `now` on `platforms`, in the order to apply them
+        (whole cases, up to `limit` cases)."""
+        served = sorted(set(platforms))
+        if not served:
+            return []
+        due = (
+            ActionRow.status == PENDING,
+            ActionRow.next_attempt_at <= now,
+            ActionRow.platform.in_(served),
+        )
+        async with self.db.write() as conn:
+            cases = (
+                select(CaseRow.id)
+                .where(CaseRow.id.in_(select(ActionRow.case_id).where(*due)))
+                .order_by(CaseRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True, key_share=True)
+            )
+            case_ids = list((await conn.execute(cases)).scalars())
+            if not case_ids:
+                return []
+            rows = await conn.execute(
+                update(ActionRow)
+                .where(ActionRow.case_id.in_(case_ids), *due)
+                .values(claimed_by=self.worker, next_attempt_at=now + self.lease)
+                .returning(ActionRow)
+            )
+            claimed = [stored_action(row) for row in rows]
+        return sorted(claimed, key=lambda s: (s.case_id, s.id))  # ids follow seq in a case
+
+    async def release_own(self, now: datetime) -> int:
+        """Take back the claims of this process's previous life (it was killed while applying
+        them): they are due again now. Returns how many there were."""
+        async with self.db.write() as conn:
+            done = await conn.execute(
+                update(ActionRow)
+                .where(ActionRow.status == PENDING, ActionRow.claimed_by == self.worker)
+                .values(claimed_by=None, next_attempt_at=now)
+            )
+        return int(done.rowcount or 0)
+
+    async def mark(
+        self,
+        action_id: int,
+        status: str,
+        now: datetime,
+        error: str | None = None,
+        retry_in: timedelta | None = None,
+    ) -> None:
+        """Move a pending action forward (applied, moot, failed), or count a transient failure
+        and schedule the next try (`status` pending with `retry_in`). Never moves backward.
+        Either way the claim ends."""
+        values: dict[str, object] = {"status": status, "updated_at": now, "claimed_by": None}
+        if error is not None:
+            values["last_error"] = clean_text(error, 1000)
+        if status == PENDING:
+            values["attempts"] = ActionRow.attempts + 1
+            values["next_attempt_at"] = now + (retry_in or timedelta(0))
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(ActionRow)
+                .where(ActionRow.id == action_id, ActionRow.status == PENDING)
+                .values(**values)
+            )
+
+    async def pending(self, due_by: datetime, limit: int = 500) -> list[StoredAction]:
+        """Pending actions due by `due_by` (claimed or not), in the order they must be applied;
+        reads only."""
+        async with self.db.read() as conn:
+            rows = await conn.execute(
+                select(ActionRow)
+                .where(ActionRow.status == PENDING, ActionRow.next_attempt_at <= due_by)
+                .order_by(ActionRow.case_id, ActionRow.seq)
+                .limit(limit)
+            )
+            return [stored_action(row) for row in rows]

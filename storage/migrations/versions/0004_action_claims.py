@@ -1,0 +1,26 @@
+"""action claims: the process applying a pending action, for several processes on one database
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-05 13:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("actions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claimed_by", sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("actions", schema=None) as batch_op:
+        batch_op.drop_column("claimed_by")
