@@ -42,10 +42,11 @@ class SharedWindow:
         self._down = False
 
     @classmethod
-    def connect(cls, url: str) -> SharedWindow:
+    def connect(cls, url: str, prefix: str = "modbot:recent:") -> SharedWindow:
         from redis.asyncio import Redis
 
-        return cls(Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0))
+        client = Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        return cls(client, prefix)
 
     async def remember(
         self, community: str, user_id: str, entry: Recent, keep: int
