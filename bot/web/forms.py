@@ -45,10 +45,16 @@ def _day(raw: str, name: str, problems: list[str], end: bool = False) -> datetim
     return start + timedelta(days=1) if end else start
 
 
+def _text(raw: object) -> str:
+    """A filter value as the audit log stores text: no NUL (storage/audit.py's clean_text),
+    trimmed, at most MAX_TEXT characters."""
+    return str(raw).replace("\x00", "\ufffd").strip()[:MAX_TEXT]
+
+
 def case_query(params: Mapping[str, str]) -> Parsed:
     """The list page's filters. Text values are used as given (bound, never spliced); dates
     are whole UTC days, `until` included."""
-    values = {name: str(params.get(name, "")).strip()[:MAX_TEXT] for name in FILTERS}
+    values = {name: _text(params.get(name, "")) for name in FILTERS}
     problems: list[str] = []
     origin = values["origin"] if values["origin"] in ORIGINS else ""
     overturned = {"yes": True, "no": False}.get(values["overturned"])
