@@ -13,6 +13,8 @@ need() {
 need "$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -n 1)" postgresql
 # Redis: the suite starts a throwaway redis-server on 127.0.0.1 for the shared flood windows.
 need /usr/bin/redis-server redis-server
+# Chromium: the dashboard's browser tests drive Debian's headless build through Playwright.
+need /usr/bin/chromium chromium
 
 if [ -n "$missing" ]; then
     sudo=""
