@@ -105,6 +105,7 @@ class App:
                 tasks.create_task(services.escalations.run(stop))
                 tasks.create_task(services.welcome.run(stop))
                 tasks.create_task(services.metrics.run(stop))
+                tasks.create_task(services.backlog.run(stop))
                 days = self.config.privacy.retention_days
                 tasks.create_task(keep_content_for(db, days, self.clock, stop))
                 runners = [tasks.create_task(a.run(core)) for a in self.adapters]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from bot.actions import Decision, Hit, Reply, Response, Sanction, Target
 from bot.authz import Refusal, check_actor, check_target, logged
+from bot.backlog import is_outage
 from bot.commands.spec import Command, Context
 from bot.config import CommunityConfig
 from bot.enforce import Enforced, Enforcement, community_texts
@@ -27,6 +30,7 @@ from rules.base import parse_duration
 from rules.normalize import Views, normalize
 from storage.audit import CaseDraft
 
+log = logging.getLogger(__name__)
 TOXIC_AT = 0.5
 """A scored message counts as toxic, for the health figures, at this toxicity score."""
 
@@ -50,15 +54,26 @@ class Core:
         if judgement is not None and decision is not None:
             self._count_scores(community.id, msg, judgement)
             if decision.hits:
-                enforced = await s.pipeline.record(msg, judgement)
-                if decision.escalate and enforced.recorded.created and not judgement.policy.dry_run:
-                    await self._escalate(msg, judgement, enforced)
+                try:
+                    await self._record(msg, judgement)
+                except Exception as exc:
+                    if not is_outage(exc):
+                        raise
+                    s.backlog.keep(lambda: self._record(msg, judgement))
         if (decision is None or not decision.delete) and not msg.is_command:
             views = (
                 judgement.views if judgement else normalize(msg.text, s.config.bot.max_scan_chars)
             )
             await self._questions(msg, views, community)
         return decision
+
+    async def _record(self, msg: Message, judgement: Judgement) -> None:
+        """Record, then act (and escalate). While the database is down the caller keeps this
+        in the backlog: nothing is done to the member before the case is written."""
+        enforced = await self.services.pipeline.record(msg, judgement)
+        decision = judgement.decision
+        if decision.escalate and enforced.recorded.created and not judgement.policy.dry_run:
+            await self._escalate(msg, judgement, enforced)
 
     def _count_scores(self, community: str, msg: Message, judgement: Judgement) -> None:
         if judgement.scores is None:
@@ -105,13 +120,17 @@ class Core:
     async def _questions(self, msg: Message, views: Views, community: CommunityConfig) -> None:
         s = self.services
         if msg.reply_to:
-            await s.metrics.answered(
-                msg.platform, msg.community_id, msg.reply_to, "member", msg.sent_at
+            await _counted(
+                s.metrics.answered(
+                    msg.platform, msg.community_id, msg.reply_to, "member", msg.sent_at
+                )
             )
         asked = is_question(views)
         if asked:
-            await s.metrics.asked(
-                community.id, msg.platform, msg.community_id, msg.message_id, msg.sent_at
+            await _counted(
+                s.metrics.asked(
+                    community.id, msg.platform, msg.community_id, msg.message_id, msg.sent_at
+                )
             )
         answer = await s.faq.answer(msg, views, community)
         if answer is None:
@@ -122,10 +141,14 @@ class Core:
             )
         )
         if not asked:
-            await s.metrics.asked(
-                community.id, msg.platform, msg.community_id, msg.message_id, msg.sent_at
+            await _counted(
+                s.metrics.asked(
+                    community.id, msg.platform, msg.community_id, msg.message_id, msg.sent_at
+                )
             )
-        await s.metrics.answered(msg.platform, msg.community_id, msg.message_id, "faq", s.clock())
+        await _counted(
+            s.metrics.answered(msg.platform, msg.community_id, msg.message_id, "faq", s.clock())
+        )
 
     async def tick(self) -> None:
         """Do what has fallen due now: expire escalations and welcome gates, retry pending
@@ -243,6 +266,16 @@ class Core:
                     {"command": spec.name, "option": option.name, "problem": str(exc)},
                 )
         return args, None
+
+
+async def _counted(write: Awaitable[None]) -> None:
+    """A health count the database cannot take now is skipped: the answer still goes out."""
+    try:
+        await write
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        log.debug("a health count was skipped: the database is unavailable (%s)", exc)
 
 
 def _parse_value(kind: str, raw: str, minimum: int, maximum: int) -> Any:

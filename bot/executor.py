@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from adapters.base import Adapter, PermissionDenied, TargetGone, TransientError
 from bot.actions import Action
+from bot.backlog import is_outage
 from storage.action_queue import ActionQueue
 from storage.audit import APPLIED, FAILED, MOOT, PENDING, StoredAction
 
@@ -42,6 +43,8 @@ class Executor:
         self._adapters = adapters
         self._clock = clock
         self._in_flight: set[int] = set()
+        self._unmarked: dict[int, tuple[str, str | None, timedelta | None]] = {}
+        """Applied, but the database was down when the result was to be written."""
         self.on_denied = on_denied
 
     async def execute(self, actions: Sequence[StoredAction]) -> None:
@@ -64,9 +67,19 @@ class Executor:
         self._in_flight.add(stored.id)
         try:
             status, error, retry = await self._call(adapter, stored)
-            await self._queue.mark(stored.id, status, self._clock(), error, retry)
+            try:
+                await self._queue.mark(stored.id, status, self._clock(), error, retry)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                self._unmarked[stored.id] = (status, error, retry)  # written when it is back
         finally:
             self._in_flight.discard(stored.id)
+
+    async def _write_unmarked(self) -> None:
+        for action_id, (status, error, retry) in list(self._unmarked.items()):
+            await self._queue.mark(action_id, status, self._clock(), error, retry)
+            del self._unmarked[action_id]
 
     async def _call(
         self, adapter: Adapter, stored: StoredAction
@@ -99,9 +112,10 @@ class Executor:
         """Claim and apply every pending action that is due on this process's platforms, in
         order. Returns how many were tried."""
         tried = 0
+        await self._write_unmarked()
         while True:
             claimed = await self._queue.claim(self._clock(), self._adapters)
-            due = [s for s in claimed if s.id not in self._in_flight]
+            due = [s for s in claimed if s.id not in self._in_flight | self._unmarked.keys()]
             if not due:
                 return tried
             for stored in due:
@@ -114,4 +128,9 @@ class Executor:
             try:
                 await asyncio.wait_for(stop.wait(), timeout=every)
             except TimeoutError:
-                await self.reconcile()
+                try:
+                    await self.reconcile()
+                except Exception as exc:
+                    if not is_outage(exc):
+                        raise
+                    log.warning("reconcile waits for the database (%s)", exc)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from adapters.base import Adapter
 from bot.alerts import Alerts
+from bot.backlog import Backlog
 from bot.classifier import BatchingClassifier
 from bot.commands.spec import Command
 from bot.config import Config
@@ -57,6 +58,7 @@ class Services:
     commands: Mapping[str, Command]
     alerts: Alerts
     messages: MessageLog = field(default_factory=MessageLog)
+    backlog: Backlog = field(default_factory=Backlog)
     reload: Reload = _no_reload
 
     def reconfigure(self, config: Config) -> None:
