@@ -160,7 +160,7 @@ class Actions:
     async def _warn(self, action: Action, user_id: int) -> None:
         """A reply in the channel that pings only the member, and the same in a DM when the
         member accepts DMs from the server's members."""
-        content = ui.clip(f"<@{user_id}> {action.reason}")
+        content = ui.clip(f"<@{user_id}> {ui.defused(action.reason)}")
         mentions = ui.allowed([str(user_id)])
         if action.channel_id:
             channel = self._client.get_partial_messageable(
@@ -182,7 +182,9 @@ class Actions:
         try:
             direct = await self._client.create_dm(discord.Object(user_id))
             await direct.send(
-                ui.clip(action.reason), allowed_mentions=ui.allowed(), nonce=ui.nonce(action.key)
+                ui.clip(ui.defused(action.reason)),
+                allowed_mentions=ui.allowed(),
+                nonce=ui.nonce(action.key),
             )
         except discord.Forbidden as exc:
             if exc.code != CANNOT_DM:

@@ -167,7 +167,7 @@ class Interactions:
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 deferred = True
             response = await self._result(task, guild)
-            text = ui.clip(response.text)
+            text = ui.clip(ui.defused(response.text))
             if deferred:
                 await interaction.followup.send(text, ephemeral=True, allowed_mentions=ui.allowed())
             else:

@@ -4,6 +4,7 @@ escalation notices as embeds, and persistent buttons that survive a restart."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from typing import Any, Protocol, cast
@@ -19,11 +20,20 @@ MAX_DESCRIPTION = 4096
 MAX_LABEL = 80
 PENDING_COLOUR = discord.Colour.orange()
 DECIDED_COLOUR = discord.Colour.dark_grey()
+_MASS = re.compile(r"([@＠﹫])(?=(?:everyone|here)\b)", re.IGNORECASE)
+_ROLE = re.compile(r"<@&")
 _STYLES = {
     "dismiss": discord.ButtonStyle.secondary,
     "ban": discord.ButtonStyle.danger,
     "kick": discord.ButtonStyle.danger,
 }
+
+
+def defused(text: str) -> str:
+    """`text` with every @everyone, @here and role mention broken by a zero-width space.
+    `allowed_mentions` already stops them pinging; this also keeps them from reading as
+    pings, whatever the text's origin (an FAQ answer, a member's name in an alert)."""
+    return _ROLE.sub("<@\u200b&", _MASS.sub(lambda m: m.group(1) + "\u200b", text))
 
 
 def clip(text: str, limit: int = MAX_CONTENT) -> str:
@@ -43,6 +53,7 @@ def addressed(text: str, user_id: str | None, name: str | None, ping: Sequence[s
     """`text` addressed with mentions: the member's name in the text becomes their mention
     (the name as the core wrote it, neutralised), else the mention goes in front; `ping`
     mentions go in front too."""
+    text = defused(text)
     ahead = [f"<@{user}>" for user in ping if user.isdigit() and user != user_id]
     if user_id and user_id.isdigit():
         label = neutralise(name) if name else ""
@@ -66,7 +77,7 @@ def is_notice(buttons: Sequence[Button]) -> bool:
 
 def notice_embed(text: str, decided: bool = False) -> discord.Embed:
     """A notice as an embed: its first line the title, the rest the description."""
-    title, _, rest = text.partition("\n")
+    title, _, rest = defused(text).partition("\n")
     return discord.Embed(
         title=clip(title, MAX_TITLE),
         description=clip(rest, MAX_DESCRIPTION) if rest else None,

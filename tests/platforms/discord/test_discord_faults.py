@@ -23,6 +23,7 @@ from tests.platforms.discord.faults import (
     route_limited,
     server_error,
 )
+from tests.platforms.discord.no_pings import check_no_mass_pings
 from tests.platforms.discord.story import populate
 
 OUTCOMES = {"slurs": {"delete": True, "sanction": "warn"}}
@@ -82,6 +83,7 @@ async def holds(dc: Discord, gone: list[str]) -> None:
     for name in names.values():
         assert fake.member(name).timed_out()
     assert "Timeout 1 hour by mod" in fake.bot_messages("mod-log")[0]["embeds"][0]["title"]
+    check_no_mass_pings(fake)
 
 
 async def test_no_faults_is_the_baseline(tmp_path: Path, fake_discord: FakeDiscord) -> None:

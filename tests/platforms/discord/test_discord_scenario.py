@@ -13,6 +13,7 @@ from pathlib import Path
 from tests.platforms.discord.bot_harness import Discord, discord_bot
 from tests.platforms.discord.fake_discord import FakeDiscord
 from tests.platforms.discord.fake_rest import Call
+from tests.platforms.discord.no_pings import check_no_mass_pings
 from tests.platforms.discord.story import OUTCOMES, SETTINGS, populate, run_story, said, uid
 
 EXPECTED_ROUTES = {
@@ -104,3 +105,4 @@ async def every_call_is_explained(dc: Discord) -> None:
     callbacks = fake.calls_to("POST", "/interactions/{}/{}/callback")
     assert len(callbacks) == len(fake.interactions.by_id), "each interaction answered once"
     assert fake.calls_to("POST", "/webhooks/{}/{}") == [], "every answer came in time"
+    assert check_no_mass_pings(fake) > 20
