@@ -183,7 +183,8 @@ class FakeDiscord:
         body: dict[str, Any] = {"content": content, "embeds": embeds, "attachments": attachments}
         body["poll"] = poll
         if reply_to is not None:
-            body["message_reference"] = {"message_id": reply_to["id"], "type": 0}
+            reference = {"message_id": reply_to["id"], "channel_id": reply_to["channel_id"]}
+            body["message_reference"] = {**reference, "type": 0}
         message = self.effects.post(where, member.user, body)
         await asyncio.sleep(0)
         return message
