@@ -190,12 +190,14 @@ async def discord_bot(
     *,
     outcomes: dict[str, dict[str, Any]] | None = None,
     synced: bool = True,
+    ack_within: float = 2.0,
 ) -> AsyncIterator[Discord]:
     """The bot running against `fake` (the world's token set to TOKEN, commands synced)."""
     fake.world.token = TOKEN
     if synced:
         await sync_commands(fake)
-    dc = Discord(fake, guild_config(tmp_path, fake, extra, outcomes), LiveClock())
+    config = guild_config(tmp_path, fake, extra, outcomes)
+    dc = Discord(fake, config, LiveClock(), ack_within)
     await dc.start()
     try:
         yield dc
