@@ -1,7 +1,8 @@
 """Pure conversion of discord.py objects into the core's events; no I/O.
 
 Ranks: a member ranks by the position of their top role; the server's owner ranks above
-everyone (`OWNER_RANK`). Moderators: members holding Manage Messages, Moderate Members or Ban
+everyone (`OWNER_RANK`). Roles are listed by id and by name, so a rule's scope may name
+either. Moderators: members holding Manage Messages, Moderate Members or Ban
 Members (administrators hold them all), or a role listed in `[discord] moderator_roles`.
 """
 
@@ -67,7 +68,12 @@ def member(
         name=display_name(person),
         is_bot=person.bot,
         is_moderator=is_moderator(person, moderator_roles),
-        roles=frozenset(str(role.id) for role in person.roles if not role.is_default()),
+        roles=frozenset(
+            held
+            for role in person.roles
+            if not role.is_default()
+            for held in (str(role.id), role.name)
+        ),
         joined_at=person.joined_at,
         account_created_at=person.created_at,
         rank=rank(person),

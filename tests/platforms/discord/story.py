@@ -33,7 +33,7 @@ SETTINGS = {
     "discord": {"verified_role": "Member", "send_retries": [0.05, 0.1, 0.2]},
 }
 OUTCOMES = {"slurs": {"delete": True, "sanction": "warn"}}
-MEMBERS = ("eve", "gus", "hank", "ivy", "kim")
+MEMBERS = ("eve", "gus", "hank", "ivy", "kim", "max")
 
 
 def populate(fake: FakeDiscord) -> None:
@@ -81,7 +81,7 @@ async def newcomer_passes_the_gate(dc: Discord) -> None:
     await dc.settle()
     (greeting,) = said(fake, "welcome")
     assert greeting["content"].startswith(f"Welcome to Test Guild, <@{carol.id}>! Please read")
-    assert "We are 14 members now." in greeting["content"]
+    assert "We are 15 members now." in greeting["content"]
     assert fake.pings(greeting) == {"everyone": False, "roles": [], "users": [str(carol.id)]}
     (button,) = greeting["components"][0]["components"]
     assert button["custom_id"] == "gate:ok" and button["label"] == text("en", "welcome.button")
@@ -137,12 +137,15 @@ async def slurs_are_removed_and_the_third_strike_times_out(dc: Discord) -> None:
 async def mass_mentions_and_invites_are_removed(dc: Discord) -> None:
     fake = dc.fake
     attempt = await fake.post("eve", "@everyone come and look at this")
+    crowd = " ".join(f"<@{uid(fake, name)}>" for name in ("alice", *MEMBERS[1:5], "carol"))
+    spam = await fake.post("max", f"hey {crowd}")
     invite = await fake.post("gus", "join my server discord.gg/abcdef")
     await dc.settle()
-    assert not fake.exists(attempt) and not fake.exists(invite)
-    assert fake.member("eve").timed_out() and not fake.member("gus").timed_out()
-    last = said(fake, "general")[-2:]
-    assert [fake.pings(m)["users"] for m in last] == [[uid(fake, "eve")], [uid(fake, "gus")]]
+    assert not any(fake.exists(m) for m in (attempt, spam, invite))
+    assert fake.member("eve").timed_out() and fake.member("max").timed_out()
+    assert not fake.member("gus").timed_out()
+    last = said(fake, "general")[-3:]
+    assert [fake.pings(m)["users"] for m in last] == [[uid(fake, n)] for n in ("eve", "max", "gus")]
 
 
 async def grey_band_goes_to_the_moderators(dc: Discord) -> None:

@@ -95,7 +95,8 @@ async def test_members_rank_by_top_role_with_the_owner_above_all(
         assert not alice.is_moderator and not bot.is_moderator and bot.is_bot
         assert of("alice", ("member",)).is_moderator, "a listed role, by name"
         assert of("alice", (str(fake_discord.role("Member").id),)).is_moderator, "or by id"
-        assert str(guild.id) not in alice.roles, "@everyone is no role worth listing"
+        member_role = str(fake_discord.role("Member").id)
+        assert alice.roles == {member_role, "Member"}, "by id and by name; never @everyone"
         assert alice.account_created_at is not None
         age = datetime.now(UTC) - alice.account_created_at
         assert timedelta(days=399) < age < timedelta(days=401)

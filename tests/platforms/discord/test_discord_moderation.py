@@ -4,6 +4,7 @@ temporary bans lift themselves, edits are judged once, and slow answers are defe
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.i18n import text
@@ -15,19 +16,24 @@ from tests.platforms.discord.world import BAN, MODERATOR, Role, snowflake
 SLUR_WARNS = {"slurs": {"delete": True, "sanction": "warn"}}
 
 
-async def test_a_hand_made_ban_is_a_case_and_the_bots_own_ban_is_not_counted_twice(
+async def test_hand_made_bans_and_timeouts_are_cases_and_the_bots_own_are_not_counted_twice(
     tmp_path: Path, fake_discord: FakeDiscord
 ) -> None:
     bob, alice = (str(fake_discord.member(n).id) for n in ("bob", "alice"))
     async with discord_bot(tmp_path, fake_discord) as dc:
         await fake_discord.ban_by_hand("mod", "bob", "raid from another server")
+        await fake_discord.timeout_by_hand("mod", "alice", timedelta(hours=1))
         await dc.settle()
         ix = await fake_discord.slash("mod", "ban", member=fake_discord.member("alice"))
         assert (await answered(ix)).startswith("Banned alice")
         await dc.settle()
         rows = await dc.rows("SELECT decision, user_id, actor, origin_key FROM cases ORDER BY id")
     mod = str(fake_discord.member("mod").id)
-    assert [(d, u, a) for d, u, a, _ in rows] == [("ban", bob, mod), ("ban", alice, mod)]
+    assert [(d, u, a) for d, u, a, _ in rows] == [
+        ("ban", bob, mod),
+        ("timeout", alice, mod),
+        ("ban", alice, mod),
+    ]
     assert rows[0][3].startswith(f"platform:discord:{fake_discord.world.guild.id}:")
     (put,) = fake_discord.calls_to("PUT", "/guilds/{}/bans/{}")
     assert put.query == {"delete_message_seconds": "0"}, "the core purges, never Discord's day"
@@ -154,3 +160,15 @@ async def test_a_bot_without_ban_rights_tells_the_moderators_once_a_run(
     assert alert["content"] == text(
         "en", "alert.rights_missing", chat="Test Guild", rights=text("en", "alert.right_restrict")
     )
+
+
+async def test_a_day_old_accounts_link_is_removed_an_old_members_is_not(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    async with discord_bot(tmp_path, fake_discord) as dc:
+        await fake_discord.join("fresh", age=timedelta(hours=20))
+        await fake_discord.join("settled", age=timedelta(days=30))
+        young = await fake_discord.post("fresh", "look https://example.com/offer")
+        old = await fake_discord.post("settled", "look https://example.com/offer")
+        await dc.settle()
+    assert not fake_discord.exists(young) and fake_discord.exists(old)

@@ -46,7 +46,7 @@ def ok(calls: list[Call]) -> list[Call]:
 async def every_call_is_explained(dc: Discord) -> None:
     fake = dc.fake
     who = {uid(fake, name): name for name in ("carol", "bob", "alice", "eve", "gus", "hank")}
-    who |= {uid(fake, name): name for name in ("ivy", "kim")}
+    who |= {uid(fake, name): name for name in ("ivy", "kim", "max")}
     assert [(kind, who[user]) for kind, user in await dc.cases()] == [
         ("restrict", "carol"),
         ("unrestrict", "carol"),
@@ -55,6 +55,7 @@ async def every_call_is_explained(dc: Discord) -> None:
         ("timeout", "bob"),
         ("warn", "alice"),
         ("timeout", "eve"),
+        ("timeout", "max"),
         ("warn", "gus"),
         ("escalate", "hank"),
         ("timeout", "hank"),
