@@ -81,7 +81,8 @@ class ModbotClient(discord.Client):
             await self.on_guild_available(after.guild)
 
     async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
-        if after in after.guild.me.roles:
+        me = after.guild.me
+        if me is not None and after in me.roles:
             await self.on_guild_available(after.guild)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:

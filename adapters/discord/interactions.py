@@ -166,8 +166,11 @@ class Interactions:
             if not done:
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 deferred = True
-            response = await self._result(task, guild)
-            text = ui.clip(ui.defused(response.text))
+        except discord.HTTPException as exc:
+            log.info("could not acknowledge interaction %s: %s", interaction.id, exc)
+        response = await self._result(task, guild)  # the work always completes
+        text = ui.clip(ui.defused(response.text))
+        try:
             if deferred:
                 await interaction.followup.send(text, ephemeral=True, allowed_mentions=ui.allowed())
             else:

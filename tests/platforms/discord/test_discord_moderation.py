@@ -172,3 +172,15 @@ async def test_a_day_old_accounts_link_is_removed_an_old_members_is_not(
         old = await fake_discord.post("settled", "look https://example.com/offer")
         await dc.settle()
     assert not fake_discord.exists(young) and fake_discord.exists(old)
+
+
+async def test_an_answer_too_late_for_discord_still_does_the_work(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    async with discord_bot(tmp_path, fake_discord) as dc:
+        fake_discord.interactions.ack_deadline = 0.0  # the token died before the answer
+        await fake_discord.slash("mod", "timeout", member=fake_discord.member("bob"))
+        await dc.settle()
+        assert [kind for kind, _ in await dc.cases()] == ["timeout"]
+    (refused,) = fake_discord.calls_to("POST", "/interactions/{}/{}/callback")
+    assert refused.status == 404 and fake_discord.member("bob").timed_out()
