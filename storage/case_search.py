@@ -3,6 +3,7 @@ pages (a page starts after the last case of the previous one, so deep pages stay
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from storage.models_community import AmendmentRow, EscalationRow, StrikeRow
 
 MAX_PAGE = 500
 MAX_EXPORT = 50_000
+CHOICES_TTL = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,7 @@ class Page:
 class CaseSearch:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._choices: tuple[float, dict[str, list[str]]] | None = None
 
     async def page(self, q: CaseQuery, after: int | None = None, size: int = 50) -> Page:
         """One page of matching cases, newest first, starting after case row `after`."""
@@ -183,7 +186,16 @@ class CaseSearch:
             }
 
     async def choices(self) -> dict[str, list[str]]:
-        """Values the filters offer: communities, platforms and rules on record."""
+        """Values the filters offer: communities, platforms and rules on record. Reading them
+        walks whole indexes, so the answer is kept for CHOICES_TTL seconds."""
+        now = time.monotonic()
+        if self._choices is not None and now - self._choices[0] < CHOICES_TTL:
+            return self._choices[1]
+        found = await self._read_choices()
+        self._choices = (now, found)
+        return found
+
+    async def _read_choices(self) -> dict[str, list[str]]:
         async with self.db.read() as conn:
 
             async def distinct(column: Any) -> list[str]:

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, CaseRow, HitRow
+from storage.models_community import EscalationRow
 from storage.types import UTCDateTime
 
 
@@ -45,3 +46,4 @@ class DashboardTokenRow(Base):
 Index("ix_cases_created", CaseRow.created_at, CaseRow.id)
 Index("ix_cases_platform_created", CaseRow.platform, CaseRow.created_at)
 Index("ix_case_hits_guideline", HitRow.guideline)
+Index("ix_escalations_case", EscalationRow.case_id)

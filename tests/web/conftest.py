@@ -1,5 +1,5 @@
-"""Fixtures of the dashboard's tests: one seeded site and one headless Chromium per session,
-a fresh browser context (no cookies) per test, and a screenshot of the page when a test fails."""
+"""Fixtures of the dashboard's tests: one seeded site a session, one headless Chromium a
+module, a fresh browser context (no cookies) a test, and a screenshot when a test fails."""
 
 from __future__ import annotations
 
@@ -67,8 +67,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Story
     running.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module. Playwright's synchronous API keeps an event loop
+    running in this thread while it is open, which `asyncio.run` and the async tests of
+    other modules must not meet, so each browser module closes its own."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "Chromium is missing: run `sh tools/system-deps.sh` first"
