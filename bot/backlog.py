@@ -16,12 +16,21 @@ Job = Callable[[], Awaitable[object]]
 LIMIT = 100_000
 
 
+OUTAGE_CLASSES = ("08", "53", "57", "58")
+"""PostgreSQL error classes of an unavailable server: connection exception, insufficient
+resources (disk full), operator intervention (shutting down, starting up), system error."""
+
+
 def is_outage(exc: BaseException) -> bool:
-    """The database is unreachable or refusing work (connection lost, server down, disk I/O
-    error, pool exhausted), as opposed to a refusal of this write (a constraint)."""
+    """The database is unreachable or refusing work (connection lost, server down or
+    starting, disk full or failing, pool exhausted), as opposed to a refusal of this write
+    (a constraint, a bad value)."""
     if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | OSError | TimeoutError):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not isinstance(exc, DBAPIError):
+        return False
+    state = str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+    return exc.connection_invalidated or state.startswith(OUTAGE_CLASSES)
 
 
 class Backlog:

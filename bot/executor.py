@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from adapters.base import Adapter, PermissionDenied, TargetGone, TransientError
-from bot.actions import Action
+from bot.actions import Action, ActionKind
 from bot.backlog import is_outage
 from storage.action_queue import ActionQueue
 from storage.audit import APPLIED, FAILED, MOOT, PENDING, StoredAction
@@ -16,6 +16,9 @@ from storage.audit import APPLIED, FAILED, MOOT, PENDING, StoredAction
 log = logging.getLogger(__name__)
 Denied = Callable[[Action, str], Awaitable[None]]
 MAX_BACKOFF = timedelta(minutes=10)
+NOTICES = frozenset({ActionKind.WARN})
+"""Kinds that send a message rather than set a state: sending one twice is a second message."""
+NOT_TWICE = "not sent again: it may have gone out before the bot restarted"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -28,6 +31,11 @@ class Executor:
     then the sanction); each ends applied, moot (target gone), failed, or stays pending with
     a later retry when the platform had a transient problem. A refusal (permission denied)
     is passed to `on_denied`, which tells the moderators.
+
+    Every kind states a target state and is applied again after a crash, except a notice
+    to the member: it is noted as started before it is handed over, and a notice found
+    started after a restart is not sent again (at most once: a second message would be a
+    second message).
 
     Several processes may share the queue: a process applies only the actions it claimed
     (those it just recorded, and those `reconcile` claims), so none is applied twice."""
@@ -45,6 +53,8 @@ class Executor:
         self._in_flight: set[int] = set()
         self._unmarked: dict[int, tuple[str, str | None, timedelta | None]] = {}
         """Applied, but the database was down when the result was to be written."""
+        self._stalled: dict[int, StoredAction] = {}
+        """Claimed by this process, not applied: the database went down just before."""
         self.on_denied = on_denied
 
     async def execute(self, actions: Sequence[StoredAction]) -> None:
@@ -66,7 +76,13 @@ class Executor:
             return
         self._in_flight.add(stored.id)
         try:
-            status, error, retry = await self._call(adapter, stored)
+            try:
+                status, error, retry = await self._call(adapter, stored)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                self._stalled[stored.id] = stored  # still ours: applied when it is back
+                return
             try:
                 await self._queue.mark(stored.id, status, self._clock(), error, retry)
             except Exception as exc:
@@ -76,15 +92,23 @@ class Executor:
         finally:
             self._in_flight.discard(stored.id)
 
-    async def _write_unmarked(self) -> None:
+    async def _catch_up(self) -> None:
+        """After an outage: write the results kept in memory, apply what stalled."""
         for action_id, (status, error, retry) in list(self._unmarked.items()):
             await self._queue.mark(action_id, status, self._clock(), error, retry)
             del self._unmarked[action_id]
+        for action_id, stored in list(self._stalled.items()):
+            del self._stalled[action_id]
+            await self._apply(stored)
 
     async def _call(
         self, adapter: Adapter, stored: StoredAction
     ) -> tuple[str, str | None, timedelta | None]:
         action = stored.action
+        if action.kind in NOTICES:
+            if stored.started:  # the process died after handing it over: it may be out
+                return MOOT, NOT_TWICE, None
+            await self._queue.start(stored.id, self._clock())
         try:
             await adapter.apply(action)
         except TargetGone as exc:
@@ -112,7 +136,7 @@ class Executor:
         """Claim and apply every pending action that is due on this process's platforms, in
         order. Returns how many were tried."""
         tried = 0
-        await self._write_unmarked()
+        await self._catch_up()
         while True:
             claimed = await self._queue.claim(self._clock(), self._adapters)
             due = [s for s in claimed if s.id not in self._in_flight | self._unmarked.keys()]
@@ -133,4 +157,4 @@ class Executor:
                 except Exception as exc:
                     if not is_outage(exc):
                         raise
-                    log.warning("reconcile waits for the database (%s)", exc)
+                    log.warning("reconcile waits for the database (%s)", type(exc).__name__)

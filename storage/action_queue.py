@@ -71,6 +71,15 @@ class ActionQueue:
             )
         return int(done.rowcount or 0)
 
+    async def start(self, action_id: int, now: datetime) -> None:
+        """Note that a notice is about to be handed to the platform (see Executor)."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(ActionRow)
+                .where(ActionRow.id == action_id, ActionRow.status == PENDING)
+                .values(started_at=now)
+            )
+
     async def mark(
         self,
         action_id: int,
@@ -82,7 +91,12 @@ class ActionQueue:
         """Move a pending action forward (applied, moot, failed), or count a transient failure
         and schedule the next try (`status` pending with `retry_in`). Never moves backward.
         Either way the claim ends."""
-        values: dict[str, object] = {"status": status, "updated_at": now, "claimed_by": None}
+        values: dict[str, object] = {
+            "status": status,
+            "updated_at": now,
+            "claimed_by": None,
+            "started_at": None,
+        }
         if error is not None:
             values["last_error"] = clean_text(error, 1000)
         if status == PENDING:

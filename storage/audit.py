@@ -71,6 +71,8 @@ class StoredAction:
     claimed action: when the claim runs out)."""
     claimed_by: str | None = None
     """The process (its `instance` name) applying it now, if any."""
+    started: bool = False
+    """A notice that was handed to the platform by a try whose result was never written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,14 @@ def stored_action(row: Any) -> StoredAction:
         key=row.key,
     )
     return StoredAction(
-        row.id, row.case_id, action, row.status, row.attempts, row.next_attempt_at, row.claimed_by
+        row.id,
+        row.case_id,
+        action,
+        row.status,
+        row.attempts,
+        row.next_attempt_at,
+        row.claimed_by,
+        row.started_at is not None,
     )
 
 

@@ -100,6 +100,8 @@ class ActionRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The process applying it now; its claim runs out at `next_attempt_at`."""
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """A notice handed to the platform at this time, its result not yet written."""
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
