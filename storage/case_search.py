@@ -48,13 +48,19 @@ def like_pattern(text: str) -> str:
 
 
 def overturned_clause() -> ColumnElement[bool]:
-    dismissed = exists().where(
-        EscalationRow.case_id == CaseRow.id,
+    """Cases a human reversed: few, so they are listed once rather than probed per case."""
+    dismissed = select(EscalationRow.case_id).where(
+        EscalationRow.case_id.is_not(None),
         EscalationRow.status == "decided",
         EscalationRow.verdict == "dismiss",
     )
-    pardoned = exists().where(StrikeRow.case_id == CaseRow.id, StrikeRow.pardoned_at.is_not(None))
-    return or_(dismissed, pardoned)
+    pardoned = select(StrikeRow.case_id).where(StrikeRow.pardoned_at.is_not(None))
+    return CaseRow.id.in_(dismissed.union(pardoned))
+
+
+def _has_hit(column: Any, value: str) -> ColumnElement[bool]:
+    """Probed per case in the list's order, so a common value stops after one page."""
+    return exists().where(HitRow.case_id == CaseRow.id, column == value)
 
 
 def where(q: CaseQuery) -> list[ColumnElement[bool]]:
@@ -67,14 +73,14 @@ def where(q: CaseQuery) -> list[ColumnElement[bool]]:
     if q.member:
         terms.append(or_(CaseRow.user_id == q.member, CaseRow.user_name == q.member))
     if q.rule:
-        terms.append(CaseRow.id.in_(select(HitRow.case_id).where(HitRow.rule == q.rule)))
+        terms.append(_has_hit(HitRow.rule, q.rule))
     if q.guideline:
-        terms.append(CaseRow.id.in_(select(HitRow.case_id).where(HitRow.guideline == q.guideline)))
+        terms.append(_has_hit(HitRow.guideline, q.guideline))
     if q.action == "escalate":
         terms.append(CaseRow.escalate.is_(True))
     elif q.action:
-        kinds = select(ActionRow.case_id).where(ActionRow.kind == q.action)
-        terms.append(or_(CaseRow.id.in_(kinds), CaseRow.decision == q.action))
+        kinds = exists().where(ActionRow.case_id == CaseRow.id, ActionRow.kind == q.action)
+        terms.append(or_(CaseRow.decision == q.action, kinds))
     if q.origin == "auto":
         terms.append(CaseRow.actor == "auto")
     elif q.origin == "human":
@@ -88,8 +94,10 @@ def where(q: CaseQuery) -> list[ColumnElement[bool]]:
         terms.append(CaseRow.created_at < q.until)
     if q.text:
         pattern = like_pattern(q.text)
-        evidence = select(HitRow.case_id).where(HitRow.evidence.ilike(pattern, escape="\\"))
-        terms.append(or_(CaseRow.excerpt.ilike(pattern, escape="\\"), CaseRow.id.in_(evidence)))
+        evidence = exists().where(
+            HitRow.case_id == CaseRow.id, HitRow.evidence.ilike(pattern, escape="\\")
+        )
+        terms.append(or_(CaseRow.excerpt.ilike(pattern, escape="\\"), evidence))
     return terms
 
 

@@ -46,4 +46,6 @@ class DashboardTokenRow(Base):
 Index("ix_cases_created", CaseRow.created_at, CaseRow.id)
 Index("ix_cases_platform_created", CaseRow.platform, CaseRow.created_at)
 Index("ix_case_hits_guideline", HitRow.guideline)
+Index("ix_cases_user_id", CaseRow.user_id)
+Index("ix_cases_user_name", CaseRow.user_name)
 Index("ix_escalations_case", EscalationRow.case_id)

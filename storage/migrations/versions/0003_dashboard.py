@@ -46,9 +46,13 @@ def upgrade() -> None:
     op.create_index("ix_cases_platform_created", "cases", ["platform", "created_at"])
     op.create_index("ix_case_hits_guideline", "case_hits", ["guideline"])
     op.create_index("ix_escalations_case", "escalations", ["case_id"])
+    op.create_index("ix_cases_user_id", "cases", ["user_id"])
+    op.create_index("ix_cases_user_name", "cases", ["user_name"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cases_user_name", table_name="cases")
+    op.drop_index("ix_cases_user_id", table_name="cases")
     op.drop_index("ix_escalations_case", table_name="escalations")
     op.drop_index("ix_case_hits_guideline", table_name="case_hits")
     op.drop_index("ix_cases_platform_created", table_name="cases")
