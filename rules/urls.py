@@ -50,11 +50,16 @@ def find_links(text: str) -> Iterator[Link]:
 
 
 def parse_link(url: str) -> Link | None:
-    """A link the platform reported (full URL), with no span."""
-    parts = urlsplit(url if "://" in url else f"http://{url}")
-    if not parts.hostname:
+    """A link the platform reported (full URL), with no span; None when it names no host
+    (or cannot be read as a URL, like `http://[`)."""
+    try:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        host = parts.hostname
+    except ValueError:
         return None
-    return Link(parts.hostname.lower(), parts.path, -1, -1)
+    if not host:
+        return None
+    return Link(host.lower(), parts.path, -1, -1)
 
 
 def host_matches(host: str, domains: frozenset[str]) -> bool:

@@ -41,7 +41,7 @@ def rank(status: str | None, is_bot: bool = False) -> int:
 
 
 def display_name(user: User) -> str:
-    name = user.full_name.strip() or (user.username or "") or str(user.id)
+    name = (user.full_name or "").strip() or (user.username or "") or str(user.id)
     return name[:_NAME_CHARS]
 
 
@@ -120,8 +120,19 @@ def message_text(message: TgMessage) -> str:
 
 
 def _entities(message: TgMessage) -> Iterator[tuple[MessageEntity, str]]:
-    yield from message.parse_entities().items()
-    yield from message.parse_caption_entities().items()
+    """Each entity of the text and the caption with the text it covers. Offsets count UTF-16
+    units; one that splits a character pair gives a replacement character instead of an
+    error (PTB's own parse_entities raises there, and the message would go unjudged)."""
+    for text, entities in (
+        (message.text, message.entities),
+        (message.caption, message.caption_entities),
+    ):
+        if not text or not entities:
+            continue
+        units = text.encode("utf-16-le")
+        for entity in entities:
+            start, end = max(entity.offset, 0) * 2, max(entity.offset + entity.length, 0) * 2
+            yield entity, units[start:end].decode("utf-16-le", errors="replace")
 
 
 def links(message: TgMessage) -> tuple[str, ...]:
