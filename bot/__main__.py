@@ -1,5 +1,5 @@
 """The `modbot` command: run, check-config, audit, health, replay, migrate, model, dashboard,
-discord."""
+discord, export, import, forget."""
 
 from __future__ import annotations
 
@@ -204,6 +204,9 @@ def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", help="config file (default: $MODBOT_CONFIG, else built in)")
     add_model_commands(sub, common)
+    from bot.cli_scale import add_scale_commands
+
+    add_scale_commands(sub, common)
     from bot.web.cli import add_dashboard_commands
 
     add_dashboard_commands(sub, common)
@@ -236,6 +239,14 @@ COMMANDS = {
 }
 
 
+def _command(name: str):  # type: ignore[no-untyped-def]
+    if name in ("export", "import", "forget"):
+        from bot.cli_scale import scale_commands
+
+        return scale_commands(_load)[name]
+    return COMMANDS[name]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(
@@ -244,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return COMMANDS[args.command](args)
+        return _command(args.command)(args)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
