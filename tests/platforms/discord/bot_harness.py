@@ -27,7 +27,7 @@ from bot.commands import COMMANDS
 from bot.config import Config, default_config_text
 from storage.db import Database
 from tests.platforms.discord.fake_discord import FakeDiscord
-from tests.platforms.discord.harness import FastIdentify, running
+from tests.platforms.discord.harness import FastIdentify
 
 TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2Nzg.GAbCdE.fakeTokenForTests_abcdefghijklmnop012"
 
@@ -88,8 +88,9 @@ def guild_config(
 
 
 async def sync_commands(fake: FakeDiscord) -> None:
-    """What a server admin does once with `modbot discord sync`."""
-    async with running(FastModbot(), fake) as client:
+    """What a server admin does once with `modbot discord sync` (a login, no gateway)."""
+    async with FastModbot() as client:
+        await client.login(fake.world.token)
         await sync(client, COMMANDS)
 
 
