@@ -106,6 +106,9 @@ async def question_gets_the_faq_answer(dc: Discord) -> None:
     assert reply["content"] == "Our guidelines are one command away: type /rules."
     assert str(reply["message_reference"]["message_id"]) == asked["id"]
     assert fake.pings(reply)["users"] == [], "an answer quotes, it does not ping"
+    rules = await fake.slash("alice", "rules")
+    assert (await answered(rules)).startswith("Guidelines of Test Guild:\n1. Respect everyone")
+    assert not (await rules.response())["data"].get("flags", 0) & 64, "shown to everyone"
 
 
 async def slurs_are_removed_and_the_third_strike_times_out(dc: Discord) -> None:

@@ -58,7 +58,7 @@ async def test_a_member_above_the_bot_is_not_touched_and_the_moderators_are_told
     assert "star's top role (VIP) is at or above mine (modbot)" in alert["content"]
 
 
-async def test_a_purge_deletes_in_every_channel_the_member_wrote_in(
+async def test_purges_and_ban_purges_delete_in_every_channel_the_member_wrote_in(
     tmp_path: Path, fake_discord: FakeDiscord
 ) -> None:
     async with discord_bot(tmp_path, fake_discord) as dc:
@@ -67,10 +67,21 @@ async def test_a_purge_deletes_in_every_channel_the_member_wrote_in(
             for n in range(4)
         ]
         await dc.settle()
-        ix = await fake_discord.slash("mod", "purge", member=fake_discord.member("bob"), count=3)
+        bob = fake_discord.member("bob")
+        ix = await fake_discord.slash("mod", "purge", member=bob, count=3)
         assert (await answered(ix)).startswith("Deleting 3 message(s) from bob")
         await dc.settle()
-    assert [fake_discord.exists(m) for m in posted] == [True, False, False, False]
+        assert [fake_discord.exists(m) for m in posted] == [True, False, False, False]
+        ix = await fake_discord.slash("mod", "ban", member=bob, purge=5, reason="spam")
+        assert (await answered(ix)).startswith("Banned bob")
+        await dc.settle()
+    assert not fake_discord.exists(posted[0]) and bob.id in fake_discord.world.guild.bans
+    removals = fake_discord.calls_to("DELETE", "/channels/{}/messages/{}")
+    done = [c.path for c in removals if c.status == 204]
+    assert len(done) == len(set(done)) == 4, "each message removed once"
+    assert {c.status for c in removals} == {204, 404}, "already gone is moot, not an error"
+    moot = await dc.rows("SELECT count(*) FROM actions WHERE kind = 'delete' AND status = 'moot'")
+    assert moot == [(len(removals) - 4,)]
 
 
 async def test_a_temporary_ban_lifts_itself_and_unban_works_on_an_absent_member(
