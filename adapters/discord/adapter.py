@@ -96,7 +96,7 @@ class DiscordAdapter:
             stopped = True
         finally:
             if stopped:
-                self.ready.set()  # closed before it connected: the App must not wait on
+                self.ready.set()  # stopped before it connected: the App must not wait for it
             redactor.uninstall()
 
     async def _serve(
