@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from bot.web.keys import CLOCK, FAILURES, SECURE_COOKIE, SESSION_TTL, STORE
 from bot.web.render import page, redirect
 from bot.web.security import COOKIE, SAME_SITE, public, role
+from bot.web.words import say
 from storage.dashboard import SESSION, Account, DashboardStore
 
 HASHER = PasswordHasher()
@@ -93,12 +94,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     failures: Failures = request.app[FAILURES]
     now = request.app[CLOCK]()
     if failures.locked(name, now):
-        error = "Too many wrong passwords for this account; try again in 15 minutes."
+        error = say("login.locked")
         return page(request, "login.html", status=429, next=target, error=error)
     account = await request.app[STORE].account(name)
     if not await asyncio.to_thread(check_password, account, password):
         failures.add(name, now)
-        error = "Wrong name or password."
+        error = say("login.wrong")
         return page(request, "login.html", status=401, next=target, error=error)
     assert account is not None
     return await _start_session(request, account, target)
@@ -109,11 +110,11 @@ async def login_link(request: web.Request) -> web.StreamResponse:
     """Spend a one-time link. Only a link opened directly (typed, pasted or clicked in this
     site) counts; a link another site navigates to is refused (no login CSRF)."""
     if request.headers.get("Sec-Fetch-Site", "none") not in SAME_SITE:
-        return page(request, "login.html", status=403, next="/", error="Open the link directly.")
+        return page(request, "login.html", status=403, next="/", error=say("login.link_cross_site"))
     store: DashboardStore = request.app[STORE]
     account = await store.redeem_link(request.match_info["secret"], request.app[CLOCK]())
     if account is None:
-        error = "This login link was used already or has expired; ask for a new one."
+        error = say("login.link_spent")
         return page(request, "login.html", status=403, next="/", error=error)
     return await _start_session(request, account, "/")
 

@@ -14,6 +14,7 @@ from bot.config_sections import FaqEntry
 from bot.web.keys import DESK, FLASH, SESSION
 from bot.web.render import page, redirect
 from bot.web.security import role
+from bot.web.words import say
 from storage.faqs import FaqEntryView
 
 
@@ -115,7 +116,7 @@ async def faq_save(request: web.Request) -> web.StreamResponse:
         community, view, f"web:{account.name}", desk.services.clock()
     )
     desk.services.faq.forget(community)
-    request.app[FLASH][request[SESSION].id] = f"Saved the FAQ entry {entry.name!r}."
+    request.app[FLASH][request[SESSION].id] = say("faq.saved", name=entry.name)
     return redirect(f"/faq?community={community}")
 
 
@@ -129,7 +130,7 @@ async def faq_remove(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     removed = await desk.services.faq.store.remove(community, name)
     desk.services.faq.forget(community)
-    said = f"Removed the FAQ entry {name!r}." if removed else f"No FAQ entry {name!r}."
+    said = say("faq.removed" if removed else "faq.unknown", name=name)
     request.app[FLASH][request[SESSION].id] = said
     return redirect(f"/faq?community={community}")
 

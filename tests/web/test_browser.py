@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.i18n import text
 from storage.case_search import CaseQuery
+from tests.web import conftest as browser_fixtures
 from tests.web.conftest import PASSWORD, sign_in
 from tests.web.seed import Story
 from tests.web.site import Site
@@ -195,3 +196,23 @@ def test_a_moderator_edits_the_faq_and_the_bot_answers_with_it(page: Any, site: 
     page.wait_for_function(
         "() => document.getElementById('transcript').textContent.includes('next release')"
     )
+
+
+def test_a_failing_test_leaves_a_screenshot_of_its_page(
+    page: Any, site: Seeded, tmp_path: Any, monkeypatch: Any
+) -> None:
+    running, _ = site
+    monkeypatch.setattr(browser_fixtures, "ARTIFACTS", tmp_path)
+    page.goto(f"{running.url}/login")
+
+    class Failed:
+        nodeid = "tests/web/test_x.py::test_that_failed"
+        report_call = type("Report", (), {"failed": True})()
+
+    class Passed(Failed):
+        report_call = type("Report", (), {"failed": False})()
+
+    assert browser_fixtures.screenshot_on_failure(Passed(), page) is None  # type: ignore[arg-type]
+    saved = browser_fixtures.screenshot_on_failure(Failed(), page)  # type: ignore[arg-type]
+    assert saved is not None and saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert saved.name == "tests_web_test_x.py_test_that_failed.png"
