@@ -97,19 +97,25 @@ class Enforcer:
         target, decision = job.target, job.decision
         community = job.community.id
         strike = job.strike and decision.sanction >= Sanction.WARN
-        if job.actor == "auto" and decision.sanction > Sanction.NONE:
-            until = await self._people.timed_out_until(
-                target.platform, target.chat_id, target.user_id, now
+        counts: tuple[int, ...] = ()
+        if decision.sanction > Sanction.NONE:
+            ladder = self.config.strikes.ladder if strike else []
+            standing = await self._people.standing(
+                community,
+                person,
+                (target.platform, target.chat_id, target.user_id),
+                now,
+                [now - step.within for step in ladder],
             )
-            if until is not None:  # what the timeout caused is removed, not punished again
+            counts = standing.strikes
+            if job.actor == "auto" and standing.timed_out_until is not None:
+                # What the timeout caused is removed, not punished again.
                 decision = replace(decision, sanction=Sanction.NONE, duration=timedelta(0))
                 strike = False
         strikes, ladder_note = 0, ""
         texts = community_texts(self.config, job.community)
         if strike:
-            decision, strikes, ladder_note = await self._ladder(
-                community, person, decision, texts, now
-            )
+            decision, strikes, ladder_note = self._ladder(decision, counts, texts)
         notice = self._notice(decision, job.guideline, texts) + ladder_note
         also_ban: tuple[tuple[str, str, str], ...] = ()
         if decision.sanction is Sanction.BAN and job.community.share_bans:
@@ -145,15 +151,15 @@ class Enforcer:
         recorded = await self._audit.record_case(draft, actions, SKIPPED if job.dry else PENDING)
         return recorded, decision, strikes
 
-    async def _ladder(
-        self, community: str, person: str, decision: Decision, texts: Texts, now: datetime
+    def _ladder(
+        self, decision: Decision, counts: tuple[int, ...], texts: Texts
     ) -> tuple[Decision, int, str]:
-        """Raise the outcome to the strongest ladder step this strike reaches (old strikes
-        outside a step's window and pardoned ones do not count)."""
+        """Raise the outcome to the strongest ladder step this strike reaches; `counts` are
+        the person's strikes within each step's window (pardoned ones excluded)."""
         reached: list[tuple[Sanction, int, LadderStep]] = []
         strikes = 0
-        for step in self.config.strikes.ladder:
-            count = await self._people.active_strikes(community, person, now - step.within) + 1
+        for step, before in zip(self.config.strikes.ladder, counts, strict=True):
+            count = before + 1
             strikes = max(strikes, count)
             if count >= step.strikes:
                 reached.append((Sanction[step.sanction.upper()], count, step))

@@ -19,6 +19,8 @@ MAX_BACKOFF = timedelta(minutes=10)
 NOTICES = frozenset({ActionKind.WARN})
 """Kinds that send a message rather than set a state: sending one twice is a second message."""
 NOT_TWICE = "not sent again: it may have gone out before the bot restarted"
+Result = tuple[int, str, str | None, timedelta | None]
+"""(action id, status, error, retry in): what applying an action came to."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -61,54 +63,68 @@ class Executor:
         """Apply the pending ones among `actions` that this process claimed when it recorded
         them, one after the other (the others come due later and `reconcile` takes them)."""
         mine = self._queue.worker
-        for stored in actions:
-            if stored.status == PENDING and stored.claimed_by == mine:
-                if stored.id not in self._in_flight:
-                    await self._apply(stored)
+        await self._apply_all([s for s in actions if s.status == PENDING and s.claimed_by == mine])
 
     async def release_own(self) -> int:
         """At start: what this process claimed before it was killed is due again now."""
         return await self._queue.release_own(self._clock())
 
-    async def _apply(self, stored: StoredAction) -> None:
-        adapter = self._adapters.get(stored.action.platform)
-        if adapter is None:
-            return
-        self._in_flight.add(stored.id)
+    async def _apply_all(self, actions: Sequence[StoredAction]) -> None:
+        """Apply in order; write the results in as few transactions as record-then-act
+        allows: all at the end, except that a notice is noted as started (together with the
+        results so far) before it is handed over."""
+        todo = [
+            s
+            for s in actions
+            if s.id not in self._in_flight and s.action.platform in self._adapters
+        ]
+        self._in_flight.update(s.id for s in todo)
+        done: list[Result] = []
         try:
-            try:
-                status, error, retry = await self._call(adapter, stored)
-            except Exception as exc:
-                if not is_outage(exc):
-                    raise
-                self._stalled[stored.id] = stored  # still ours: applied when it is back
-                return
-            try:
-                await self._queue.mark(stored.id, status, self._clock(), error, retry)
-            except Exception as exc:
-                if not is_outage(exc):
-                    raise
-                self._unmarked[stored.id] = (status, error, retry)  # written when it is back
+            for n, stored in enumerate(todo):
+                if stored.action.kind in NOTICES:
+                    if stored.started:  # the process died after handing it over: maybe out
+                        done.append((stored.id, MOOT, NOT_TWICE, None))
+                        continue
+                    if not await self._settle(done, start=stored.id):
+                        for rest in todo[n:]:  # still ours: applied when it is back
+                            self._stalled[rest.id] = rest
+                        return
+                    done = []
+                adapter = self._adapters[stored.action.platform]
+                done.append((stored.id, *await self._call(adapter, stored)))
+            await self._settle(done)
         finally:
-            self._in_flight.discard(stored.id)
+            self._in_flight.difference_update(s.id for s in todo)
+
+    async def _settle(self, done: list[Result], start: int | None = None) -> bool:
+        """Write results (and a notice's start) in one transaction. False when the database
+        is down: the results wait in memory, written when it is back."""
+        try:
+            await self._queue.settle(done, self._clock(), start)
+            return True
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            for action_id, status, error, retry in done:
+                self._unmarked[action_id] = (status, error, retry)
+            return False
 
     async def _catch_up(self) -> None:
         """After an outage: write the results kept in memory, apply what stalled."""
-        for action_id, (status, error, retry) in list(self._unmarked.items()):
-            await self._queue.mark(action_id, status, self._clock(), error, retry)
-            del self._unmarked[action_id]
-        for action_id, stored in list(self._stalled.items()):
-            del self._stalled[action_id]
-            await self._apply(stored)
+        if self._unmarked:
+            results = [(k, *v) for k, v in self._unmarked.items()]
+            await self._queue.settle(results, self._clock())
+            self._unmarked.clear()
+        if self._stalled:
+            stalled = sorted(self._stalled.values(), key=lambda s: (s.case_id, s.id))
+            self._stalled.clear()
+            await self._apply_all(stalled)
 
     async def _call(
         self, adapter: Adapter, stored: StoredAction
     ) -> tuple[str, str | None, timedelta | None]:
         action = stored.action
-        if action.kind in NOTICES:
-            if stored.started:  # the process died after handing it over: it may be out
-                return MOOT, NOT_TWICE, None
-            await self._queue.start(stored.id, self._clock())
         try:
             await adapter.apply(action)
         except TargetGone as exc:
@@ -142,8 +158,8 @@ class Executor:
             due = [s for s in claimed if s.id not in self._in_flight | self._unmarked.keys()]
             if not due:
                 return tried
-            for stored in due:
-                await self._apply(stored)
+            for case_id in dict.fromkeys(s.case_id for s in due):
+                await self._apply_all([s for s in due if s.case_id == case_id])
             tried += len(due)
 
     async def retry_forever(self, stop: asyncio.Event, every: float = 2.0) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -71,15 +71,6 @@ class ActionQueue:
             )
         return int(done.rowcount or 0)
 
-    async def start(self, action_id: int, now: datetime) -> None:
-        """Note that a notice is about to be handed to the platform (see Executor)."""
-        async with self.db.write() as conn:
-            await conn.execute(
-                update(ActionRow)
-                .where(ActionRow.id == action_id, ActionRow.status == PENDING)
-                .values(started_at=now)
-            )
-
     async def mark(
         self,
         action_id: int,
@@ -91,23 +82,42 @@ class ActionQueue:
         """Move a pending action forward (applied, moot, failed), or count a transient failure
         and schedule the next try (`status` pending with `retry_in`). Never moves backward.
         Either way the claim ends."""
-        values: dict[str, object] = {
-            "status": status,
-            "updated_at": now,
-            "claimed_by": None,
-            "started_at": None,
-        }
-        if error is not None:
-            values["last_error"] = clean_text(error, 1000)
-        if status == PENDING:
-            values["attempts"] = ActionRow.attempts + 1
-            values["next_attempt_at"] = now + (retry_in or timedelta(0))
+        await self.settle([(action_id, status, error, retry_in)], now)
+
+    async def settle(
+        self,
+        results: Sequence[tuple[int, str, str | None, timedelta | None]],
+        now: datetime,
+        start: int | None = None,
+    ) -> None:
+        """`mark` several results, and note that the notice `start` is about to be handed
+        to the platform, in one transaction."""
+        if not results and start is None:
+            return
         async with self.db.write() as conn:
-            await conn.execute(
-                update(ActionRow)
-                .where(ActionRow.id == action_id, ActionRow.status == PENDING)
-                .values(**values)
-            )
+            for action_id, status, error, retry_in in results:
+                values: dict[str, object] = {
+                    "status": status,
+                    "updated_at": now,
+                    "claimed_by": None,
+                    "started_at": None,
+                }
+                if error is not None:
+                    values["last_error"] = clean_text(error, 1000)
+                if status == PENDING:
+                    values["attempts"] = ActionRow.attempts + 1
+                    values["next_attempt_at"] = now + (retry_in or timedelta(0))
+                await conn.execute(
+                    update(ActionRow)
+                    .where(ActionRow.id == action_id, ActionRow.status == PENDING)
+                    .values(**values)
+                )
+            if start is not None:
+                await conn.execute(
+                    update(ActionRow)
+                    .where(ActionRow.id == start, ActionRow.status == PENDING)
+                    .values(started_at=now)
+                )
 
     async def pending(self, due_by: datetime, limit: int = 500) -> list[StoredAction]:
         """Pending actions due by `due_by` (claimed or not), in the order they must be applied;

@@ -128,16 +128,18 @@ class AuditLog:
         """Write the case, its hits and its actions in ONE transaction.
 
         Idempotent: a draft whose `origin_key` is already recorded writes nothing and returns
-        the existing case with `created=False`, so a redelivered message converges.
+        the existing case with `created=False`, so a redelivered message converges. (The
+        insert is tried first: a new message, the common case, costs no lookup.)
         """
         for attempt in range(3):
             try:
                 async with self.db.write() as conn:
-                    existing = await self._existing(conn, draft.origin_key)
-                    if existing is not None:
-                        return existing
                     return await self._insert(conn, draft, actions, status)
             except IntegrityError:
+                async with self.db.read() as conn:
+                    existing = await self._existing(conn, draft.origin_key)
+                if existing is not None:
+                    return existing
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -223,11 +225,12 @@ class AuditLog:
                     created_at=draft.created_at,
                 )
             )
+        stored: tuple[StoredAction, ...] = ()
         if actions:
             now = draft.created_at
             claim = status == PENDING
-            await conn.execute(
-                insert(ActionRow),
+            rows = await conn.execute(
+                insert(ActionRow).returning(*ActionRow.__table__.c, sort_by_parameter_order=True),
                 [
                     {
                         "case_id": case_id,
@@ -253,4 +256,6 @@ class AuditLog:
                     for seq, action in enumerate(actions)
                 ],
             )
-        return Recorded(case_id, number, True, await self._actions(conn, case_id))
+            # One multi-row INSERT: ids follow the actions' order.
+            stored = tuple(sorted((stored_action(row) for row in rows), key=lambda a: a.id))
+        return Recorded(case_id, number, True, stored)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import Database
 from storage.models import ActionRow
@@ -132,17 +134,22 @@ class People:
     async def active_strikes(self, community: str, person: str, since: datetime) -> int:
         """Strikes of a person since `since`, pardoned ones excluded."""
         async with self.db.read() as conn:
-            return int(
-                await conn.scalar(
-                    select(func.count(StrikeRow.id)).where(
-                        StrikeRow.community_id == community,
-                        StrikeRow.person_id == person,
-                        StrikeRow.created_at >= since,
-                        StrikeRow.pardoned_at.is_(None),
-                    )
-                )
-                or 0
-            )
+            return await _strikes(conn, community, person, since)
+
+    async def standing(
+        self,
+        community: str,
+        person: str,
+        member: tuple[str, str, str],
+        now: datetime,
+        windows: Sequence[datetime],
+    ) -> Standing:
+        """In one read: the end of the member's (platform, chat, user) current timeout, and
+        the person's strikes since each of `windows`."""
+        async with self.db.read() as conn:
+            until = await _timed_out(conn, *member, now)
+            counts = [await _strikes(conn, community, person, since) for since in windows]
+        return Standing(until, tuple(counts))
 
     async def pardon(self, case_id: int, by: str, now: datetime) -> bool:
         """Pardon the strike a case gave. False when it had none (or was pardoned already)."""
@@ -159,26 +166,52 @@ class People:
     ) -> datetime | None:
         """The end of the member's current timeout (applied or about to be), unless a later
         untimeout lifted it."""
-        member = (
-            ActionRow.platform == platform,
-            ActionRow.chat_id == chat_id,
-            ActionRow.user_id == user_id,
-            ActionRow.status.in_(("applied", "pending")),
-        )
         async with self.db.read() as conn:
-            latest = (
-                await conn.execute(
-                    select(ActionRow.id, ActionRow.until)
-                    .where(*member, ActionRow.kind == "timeout", ActionRow.until > now)
-                    .order_by(ActionRow.id.desc())
-                    .limit(1)
-                )
-            ).first()
-            if latest is None:
-                return None
-            lifted = await conn.scalar(
-                select(func.count(ActionRow.id)).where(
-                    *member, ActionRow.kind == "untimeout", ActionRow.id > latest.id
-                )
+            return await _timed_out(conn, platform, chat_id, user_id, now)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    timed_out_until: datetime | None
+    strikes: tuple[int, ...]
+
+
+async def _strikes(conn: AsyncConnection, community: str, person: str, since: datetime) -> int:
+    return int(
+        await conn.scalar(
+            select(func.count(StrikeRow.id)).where(
+                StrikeRow.community_id == community,
+                StrikeRow.person_id == person,
+                StrikeRow.created_at >= since,
+                StrikeRow.pardoned_at.is_(None),
             )
-        return None if lifted else latest.until
+        )
+        or 0
+    )
+
+
+async def _timed_out(
+    conn: AsyncConnection, platform: str, chat_id: str, user_id: str, now: datetime
+) -> datetime | None:
+    member = (
+        ActionRow.platform == platform,
+        ActionRow.chat_id == chat_id,
+        ActionRow.user_id == user_id,
+        ActionRow.status.in_(("applied", "pending")),
+    )
+    latest = (
+        await conn.execute(
+            select(ActionRow.id, ActionRow.until)
+            .where(*member, ActionRow.kind == "timeout", ActionRow.until > now)
+            .order_by(ActionRow.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if latest is None:
+        return None
+    lifted = await conn.scalar(
+        select(func.count(ActionRow.id)).where(
+            *member, ActionRow.kind == "untimeout", ActionRow.id > latest.id
+        )
+    )
+    return None if lifted else latest.until
