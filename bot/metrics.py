@@ -1,7 +1,8 @@
 """Community health counters. Counts and timestamps only: no message content is kept here.
 
-Per-message counts (activity, model scores) gather in memory and are flushed in one write
-every few seconds; rarer events (joins, questions, decisions) are written as they happen.
+Per-message counts (activity, model scores, questions and their answers) gather in memory
+and are flushed in one write every few seconds; rarer events (joins, decisions) are written
+as they happen.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import Database
 from storage.escalations import Escalation
 from storage.models_metrics import ActivityRow, CounterRow, JoinRow, QuestionRow
-from storage.sql import add_to, insert_once
+from storage.sql import add_many, insert_once
 
 log = logging.getLogger(__name__)
 OVERTURN_KINDS = ("grey", "rule", "rule-error")
@@ -31,6 +33,8 @@ class Metrics:
         self._clock = clock
         self._activity: Counter[tuple[str, str, date, str]] = Counter()
         self._counters: Counter[tuple[str, str, date, str, str]] = Counter()
+        self._asked: dict[tuple[str, str, str], tuple[str, datetime]] = {}
+        self._answers: dict[tuple[str, str, str], tuple[datetime, str]] = {}
 
     def message(self, community: str, platform: str, user_id: str, at: datetime) -> None:
         """Count a member's message (for messages per day and active members)."""
@@ -51,37 +55,16 @@ class Metrics:
     async def asked(
         self, community: str, platform: str, chat_id: str, message_id: str, at: datetime
     ) -> None:
-        """A question was asked; `answered` closes it. Counted once, whichever process
-        saw it first."""
-        async with self.db.write() as conn:
-            await insert_once(
-                conn,
-                QuestionRow,
-                {
-                    "community_id": community,
-                    "platform": platform,
-                    "chat_id": chat_id,
-                    "message_id": message_id,
-                    "asked_at": at,
-                },
-                ("platform", "chat_id", "message_id"),
-            )
+        """A question was asked; `answered` closes it. Kept until the next flush, then
+        counted once, whichever process saw it first."""
+        self._asked.setdefault((platform, chat_id, message_id), (community, at))
 
     async def answered(
         self, platform: str, chat_id: str, message_id: str, by: str, at: datetime
     ) -> None:
-        """The question `message_id` got its first answer (by `faq` or a `member`)."""
-        async with self.db.write() as conn:
-            await conn.execute(
-                update(QuestionRow)
-                .where(
-                    QuestionRow.platform == platform,
-                    QuestionRow.chat_id == chat_id,
-                    QuestionRow.message_id == message_id,
-                    QuestionRow.answered_at.is_(None),
-                )
-                .values(answered_at=at, answered_by=by)
-            )
+        """The question `message_id` got its first answer (by `faq` or a `member`); written
+        at the next flush, where a question answered already keeps its first answer."""
+        self._answers.setdefault((platform, chat_id, message_id), (at, by))
 
     async def decided(self, esc: Escalation, verdict: str, at: datetime) -> None:
         """A human (or the fallback) decided: a dismissed rule flag is an overturn of that rule."""
@@ -94,31 +77,43 @@ class Metrics:
             self.count(community, platform, at, "overturn", rule)
 
     async def flush(self) -> None:
-        """Write the counts gathered in memory, in one transaction."""
+        """Write the counts, questions and answers gathered in memory, in one transaction."""
         activity, self._activity = self._activity, Counter()
         counters, self._counters = self._counters, Counter()
-        if not activity and not counters:
+        asked, self._asked = self._asked, {}
+        answers, self._answers = self._answers, {}
+        if not (activity or counters or asked or answers):
             return
         try:
             async with self.db.write() as conn:
-                for (community, platform, day, user), n in activity.items():
-                    keys = {"community_id": community, "platform": platform, "day": day}
-                    await add_to(
-                        conn, ActivityRow, "messages", n, {**keys, "user_id": user}, ACTIVITY_KEY
-                    )
-                for (community, platform, day, name, key), n in counters.items():
-                    keys = {"community_id": community, "platform": platform, "day": day}
-                    await add_to(
-                        conn,
-                        CounterRow,
-                        "value",
-                        n,
-                        {**keys, "name": name, "key": key},
-                        COUNTER_KEY,
-                    )
+                await add_many(
+                    conn,
+                    ActivityRow,
+                    "messages",
+                    [
+                        dict(zip(ACTIVITY_KEY, key, strict=True), messages=n)
+                        for key, n in activity.items()
+                    ],
+                    ACTIVITY_KEY,
+                )
+                await add_many(
+                    conn,
+                    CounterRow,
+                    "value",
+                    [
+                        dict(zip(COUNTER_KEY, key, strict=True), value=n)
+                        for key, n in counters.items()
+                    ],
+                    COUNTER_KEY,
+                )
+                await _questions(conn, asked, answers)
         except Exception:
-            self._activity.update(activity)  # keep the counts for the next flush
+            self._activity.update(activity)  # keep everything for the next flush
             self._counters.update(counters)
+            for question, seen in asked.items():
+                self._asked.setdefault(question, seen)
+            for question, answer in answers.items():
+                self._answers.setdefault(question, answer)
             raise
 
     async def run(self, stop: asyncio.Event, every: float = 10.0) -> None:
@@ -132,3 +127,34 @@ class Metrics:
                 await self.flush()
             except Exception:  # noqa: BLE001 - counts are kept and retried next time
                 log.exception("flushing health counters failed")
+
+
+async def _questions(
+    conn: AsyncConnection,
+    asked: dict[tuple[str, str, str], tuple[str, datetime]],
+    answers: dict[tuple[str, str, str], tuple[datetime, str]],
+) -> None:
+    for (platform, chat_id, message_id), (community, at) in asked.items():
+        await insert_once(
+            conn,
+            QuestionRow,
+            {
+                "community_id": community,
+                "platform": platform,
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "asked_at": at,
+            },
+            ("platform", "chat_id", "message_id"),
+        )
+    for (platform, chat_id, message_id), (at, by) in answers.items():
+        await conn.execute(
+            update(QuestionRow)
+            .where(
+                QuestionRow.platform == platform,
+                QuestionRow.chat_id == chat_id,
+                QuestionRow.message_id == message_id,
+                QuestionRow.answered_at.is_(None),
+            )
+            .values(answered_at=at, answered_by=by)
+        )

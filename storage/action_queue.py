@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.engine import Connection
 
 from storage.audit import LEASE, PENDING, StoredAction, clean_text, stored_action
 from storage.db import Database
@@ -94,30 +95,7 @@ class ActionQueue:
         to the platform, in one transaction."""
         if not results and start is None:
             return
-        async with self.db.write() as conn:
-            for action_id, status, error, retry_in in results:
-                values: dict[str, object] = {
-                    "status": status,
-                    "updated_at": now,
-                    "claimed_by": None,
-                    "started_at": None,
-                }
-                if error is not None:
-                    values["last_error"] = clean_text(error, 1000)
-                if status == PENDING:
-                    values["attempts"] = ActionRow.attempts + 1
-                    values["next_attempt_at"] = now + (retry_in or timedelta(0))
-                await conn.execute(
-                    update(ActionRow)
-                    .where(ActionRow.id == action_id, ActionRow.status == PENDING)
-                    .values(**values)
-                )
-            if start is not None:
-                await conn.execute(
-                    update(ActionRow)
-                    .where(ActionRow.id == start, ActionRow.status == PENDING)
-                    .values(started_at=now)
-                )
+        await self.db.transact(_settle, results, now, start)
 
     async def pending(self, due_by: datetime, limit: int = 500) -> list[StoredAction]:
         """Pending actions due by `due_by` (claimed or not), in the order they must be applied;
@@ -130,3 +108,49 @@ class ActionQueue:
                 .limit(limit)
             )
             return [stored_action(row) for row in rows]
+
+
+_FINAL = (
+    update(ActionRow)
+    .where(ActionRow.id == bindparam("aid"), ActionRow.status == PENDING)
+    .values(
+        status=bindparam("state"),
+        updated_at=bindparam("at"),
+        claimed_by=None,
+        started_at=None,
+        last_error=func.coalesce(bindparam("error"), ActionRow.last_error),
+    )
+)
+_RETRY = _FINAL.values(attempts=ActionRow.attempts + 1, next_attempt_at=bindparam("retry_at"))
+_START = (
+    update(ActionRow)
+    .where(ActionRow.id == bindparam("aid"), ActionRow.status == PENDING)
+    .values(started_at=bindparam("at"))
+)
+
+
+def _settle(
+    conn: Connection,
+    results: Sequence[tuple[int, str, str | None, timedelta | None]],
+    now: datetime,
+    start: int | None,
+) -> None:
+    """The results as two executemany statements (final ones, retries), and the start."""
+    final, retry = [], []
+    for action_id, status, error, retry_in in results:
+        row = {
+            "aid": action_id,
+            "state": status,
+            "at": now,
+            "error": clean_text(error, 1000) if error is not None else None,
+        }
+        if status == PENDING:
+            retry.append({**row, "retry_at": now + (retry_in or timedelta(0))})
+        else:
+            final.append(row)
+    if final:
+        conn.execute(_FINAL, final)
+    if retry:
+        conn.execute(_RETRY, retry)
+    if start is not None:
+        conn.execute(_START, {"aid": start, "at": now})

@@ -8,15 +8,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.actions import Action, ActionKind, Decision
-from storage.db import Database
+from storage.db import Database, lock_id
 from storage.models import ActionRow, CaseRow, HitRow
 from storage.models_community import StrikeRow
 
 PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
+CASE_INSERT = insert(CaseRow).returning(CaseRow.id)
+ACTIONS_INSERT = insert(ActionRow).returning(*ActionRow.__table__.c)
 LEASE = timedelta(minutes=2)
 """How long a process may take to apply the actions it claimed before any other process may
 claim them again (a process that was killed and restarts under its own name takes its
@@ -133,8 +136,7 @@ class AuditLog:
         """
         for attempt in range(3):
             try:
-                async with self.db.write() as conn:
-                    return await self._insert(conn, draft, actions, status)
+                return await self.db.transact(self._insert, draft, actions, status)  # type: ignore[no-any-return]
             except IntegrityError:
                 async with self.db.read() as conn:
                     existing = await self._existing(conn, draft.origin_key)
@@ -160,18 +162,22 @@ class AuditLog:
         )
         return tuple(stored_action(row) for row in rows)
 
-    async def _insert(
-        self, conn: AsyncConnection, draft: CaseDraft, actions: Sequence[Action], status: str
+    def _insert(
+        self, conn: Connection, draft: CaseDraft, actions: Sequence[Action], status: str
     ) -> Recorded:
-        await self.db.serialize(conn, f"case-number:{draft.community_id}")
-        last = await conn.scalar(
+        """The write itself: plain synchronous statements, run whole by `Database.transact`
+        (in the SQLite writer's thread, or in a PostgreSQL transaction)."""
+        if conn.dialect.name == "postgresql":  # case numbers count up one process at a time
+            key = lock_id(f"case-number:{draft.community_id}")
+            conn.execute(select(func.pg_advisory_xact_lock(key)))
+        last = conn.scalar(
             select(func.max(CaseRow.number)).where(CaseRow.community_id == draft.community_id)
         )
         number = (last or 0) + 1
         decision = draft.decision
-        inserted = await conn.execute(
-            insert(CaseRow)
-            .values(
+        inserted = conn.execute(
+            CASE_INSERT,
+            dict(
                 community_id=draft.community_id,
                 number=number,
                 origin_key=draft.origin_key,
@@ -195,12 +201,11 @@ class AuditLog:
                 policy_version=draft.policy_version,
                 excerpt=clean_text(draft.excerpt) if draft.excerpt is not None else None,
                 created_at=draft.created_at,
-            )
-            .returning(CaseRow.id)
+            ),
         )
         case_id: int = inserted.scalar_one()
         if decision.hits:
-            await conn.execute(
+            conn.execute(
                 insert(HitRow),
                 [
                     {
@@ -217,20 +222,21 @@ class AuditLog:
                 ],
             )
         if draft.strike_person is not None:
-            await conn.execute(
-                insert(StrikeRow).values(
-                    community_id=draft.community_id,
-                    person_id=draft.strike_person,
-                    case_id=case_id,
-                    created_at=draft.created_at,
-                )
+            conn.execute(
+                insert(StrikeRow),
+                {
+                    "community_id": draft.community_id,
+                    "person_id": draft.strike_person,
+                    "case_id": case_id,
+                    "created_at": draft.created_at,
+                },
             )
         stored: tuple[StoredAction, ...] = ()
         if actions:
             now = draft.created_at
             claim = status == PENDING
-            rows = await conn.execute(
-                insert(ActionRow).returning(*ActionRow.__table__.c, sort_by_parameter_order=True),
+            rows = conn.execute(
+                ACTIONS_INSERT,
                 [
                     {
                         "case_id": case_id,

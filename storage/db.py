@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event, func, select
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from storage.group_commit import GroupCommit
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
@@ -81,9 +83,30 @@ class Database:
         # always find a connection for their own work (no pool deadlock).
         self._holders = asyncio.Semaphore(max(1, pool_size // 2))
         self._held: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._group: GroupCommit | None = None
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
+            if parsed.database and parsed.database != ":memory:":
+                assert self._writers is not None
+                self._group = GroupCommit(url, _sqlite_pragmas, self._writers)
+
+    async def transact(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run `fn(connection, *args)`, plain synchronous statements, as one write
+        transaction; return its result once committed. The hot write paths use it: on a
+        SQLite file they run whole in the writer's thread with group commit (see
+        group_commit), on PostgreSQL in a transaction of their own."""
+        if self._group is not None:
+            return await self._group.run(fn, *args)
+        async with self.write() as conn:
+            return await conn.run_sync(fn, *args)
+
+    def sync_engines(self) -> list[Engine]:
+        """Every engine that writes (for tests that watch or fail statements)."""
+        engines = [self.engine.sync_engine]
+        if self._group is not None:
+            engines.append(self._group.engine)
+        return engines
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
@@ -144,6 +167,8 @@ class Database:
             await conn.run_sync(_upgrade)
 
     async def close(self) -> None:
+        if self._group is not None:
+            await self._group.close()
         await self.engine.dispose()
 
     async def __aenter__(self) -> Database:

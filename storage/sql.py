@@ -15,20 +15,26 @@ def _insert(conn: AsyncConnection, table: Any) -> Any:
     return dialect.insert(table)
 
 
-async def add_to(
+async def add_many(
     conn: AsyncConnection,
     table: Any,
     column: str,
-    n: int,
-    keys: Mapping[str, Any],
+    rows: list[dict[str, Any]],
     unique: tuple[str, ...],
 ) -> None:
-    """Add `n` to `column` of the row with `keys`, creating it if there is none, in one
-    statement (INSERT ... ON CONFLICT DO UPDATE), so two processes never both insert."""
-    stmt = _insert(conn, table).values(**keys, **{column: n})
+    """Add each row's `column` value to the row with the same `unique` columns, creating
+    the rows there are none of: one INSERT ... ON CONFLICT DO UPDATE, run for all the rows
+    at once (executemany), so two processes never both insert and thousands of counters
+    cost one statement."""
+    if not rows:
+        return
+    stmt = _insert(conn, table)
     counted = getattr(table, column)
     await conn.execute(
-        stmt.on_conflict_do_update(index_elements=list(unique), set_={column: counted + n})
+        stmt.on_conflict_do_update(
+            index_elements=list(unique), set_={column: counted + stmt.excluded[column]}
+        ),
+        rows,
     )
 
 

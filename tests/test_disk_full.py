@@ -73,7 +73,8 @@ async def test_a_disk_filling_up_at_fifty_points_never_makes_the_bot_act_unrecor
     path = tmp_path / "audit.db"
     core = await build_core(path, POLICY)
     disk = Disk()
-    event.listen(core.db.engine.sync_engine, "before_cursor_execute", disk.before_execute)
+    for engine in core.db.sync_engines():
+        event.listen(engine, "before_cursor_execute", disk.before_execute)
 
     backlog = core.services.backlog
     unrecorded = responsive = whole = 0

@@ -1,0 +1,253 @@
+"""Sustained load: messages offered open-loop at rising rates through the whole core (rules,
+audit writes, executor, strikes, escalations, FAQ, health counters) on two fake platforms at
+once, on SQLite and on PostgreSQL side by side; with `--model`, the offline model too.
+
+    python bench/soak.py                            # 500..4,000 msg/s, 20 s a step
+    python bench/soak.py --rates 2000 --seconds 60  # the issue's target, a minute
+    python bench/soak.py --model --rates 50,200,800
+
+Open-loop: message i is due at start + i / rate whether or not earlier ones are done, so a
+slow core shows as latency (and a falling achieved rate), never as a politely slower sender.
+Latency is from a message's due time to the end of `on_message` (decided, recorded, acted).
+Prints, per store and rate: achieved rate, p50/p99 decision latency, max event-loop lag, RSS
+growth, cases written, and (model path) the share left unscored. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[1:1] = [str(ROOT), str(ROOT / "bench")]
+
+import _mix  # noqa: E402
+from sqlalchemy import text as sql  # noqa: E402
+
+from adapters.fake import FakeAdapter  # noqa: E402
+from bot.app import build_classifier  # noqa: E402
+from bot.config import CommunityConfig, Config, load_config  # noqa: E402
+from bot.core import Core  # noqa: E402
+from bot.events import Message, utcnow  # noqa: E402
+from bot.services import build_services  # noqa: E402
+from storage.db import Database  # noqa: E402
+
+PLATFORMS = ("telegram", "discord")
+TARGET = (2_000, 20.0, 100.0)  # msg/s, p99 ms, loop lag ms
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def soak_config(model: bool) -> Config:
+    """The shipped policy for one community on both platforms; the model only with --model."""
+    config = load_config()
+    community = CommunityConfig(
+        id="soak",
+        platforms={"telegram": ["-100"], "discord": ["42"]},
+        moderator_channels={"telegram": "-200", "discord": "43"},
+    )
+    update = {"communities": [community], "web": config.web.model_copy(update={"enabled": False})}
+    if not model:
+        update["model"] = config.model.model_copy(update={"backend": "none"})
+        update["rules"] = [r for r in config.rules if r.type != "toxicity"]
+    return config.model_copy(update=update)
+
+
+def messages(count: int) -> list[Message]:
+    """The benchmark's seeded chat mix (10% abusive, spam bursts, hostile input), each
+    message on one platform or the other, with fresh ids and times."""
+    mix = [item.msg for item in _mix.chat_mix(2000, 6)]
+    chats = {"telegram": "-100", "discord": "42"}
+    out = []
+    for n in range(count):
+        msg = mix[n % len(mix)]
+        platform = PLATFORMS[n % 2]
+        # A community busy enough for thousands of messages a second has thousands of
+        # members talking: each of the mix's 300 authors stands for 64 people here.
+        user = f"{msg.author.user_id}.{n % 64}"
+        author = replace(
+            msg.author, platform=platform, community_id=chats[platform], user_id=user, name=user
+        )
+        out.append(
+            replace(
+                msg,
+                platform=platform,
+                community_id=chats[platform],
+                author=author,
+                message_id=f"k{n}",
+                sent_at=utcnow(),
+            )  # fmt: skip
+        )
+    return out
+
+
+def fresh(msg: Message, message_id: str, cycle: int) -> Message:
+    """The message again as a new one; each pass over the batch has its own people, so no
+    one repeats themselves (duplicates) faster than the mix intends."""
+    user = f"{msg.author.user_id}.{cycle}"
+    author = replace(msg.author, user_id=user, name=user)
+    return replace(msg, message_id=message_id, sent_at=utcnow(), author=author)
+
+
+@dataclass
+class Step:
+    rate: int
+    achieved: float
+    p50: float
+    p99: float
+    lag: float
+    rss: float
+    cases: int
+    unscored: float
+
+
+async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> Step:
+    loop = asyncio.get_running_loop()
+    latencies: list[float] = []
+    lags = [0.0]
+    stop = asyncio.Event()
+
+    async def watch() -> None:
+        while not stop.is_set():
+            before = loop.time()
+            await asyncio.sleep(0.01)
+            lags.append(loop.time() - before - 0.01)
+
+    async def handle(msg: Message, due: float) -> None:
+        await core.on_message(msg)
+        latencies.append(loop.time() - due)
+
+    total = int(rate * seconds)
+    rss_before = rss_mb()
+    watcher = asyncio.create_task(watch())
+    tasks: list[asyncio.Task[None]] = []
+    start = loop.time()
+    sent = 0
+    while sent < total:
+        now = loop.time()
+        while sent < total and start + sent / rate <= now:
+            msg = fresh(batch[sent % len(batch)], f"r{rate}-{sent}", sent // len(batch))
+            tasks.append(asyncio.create_task(handle(msg, start + sent / rate)))
+            sent += 1
+        await asyncio.sleep(0.002)
+    await asyncio.gather(*tasks)
+    finished = loop.time()  # past the window when the core could not keep up
+    stop.set()
+    await watcher
+    latencies.sort()
+    return Step(
+        rate=rate,
+        achieved=len(latencies) / max(finished - start, seconds),
+        p50=latencies[len(latencies) // 2] * 1000,
+        p99=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        lag=max(lags) * 1000,
+        rss=rss_mb() - rss_before,
+        cases=0,
+        unscored=0.0,
+    )
+
+
+async def soak(url: str, rates: list[int], seconds: float, model: bool) -> list[Step]:
+    config = soak_config(model)
+    db = Database(url)
+    await db.migrate()
+    fakes = {p: FakeAdapter(p, community_id="-100" if p == "telegram" else "42") for p in PLATFORMS}
+    classifier = build_classifier(config) if model else None
+    stop = asyncio.Event()
+    worker = None
+    if classifier is not None:
+        await classifier.load()
+        worker = asyncio.create_task(classifier.run(stop))
+    gc.collect()
+    gc.freeze()
+    services = build_services(config, db, fakes, utcnow, classifier)
+    core = Core(services)
+    batch = messages(4000)
+    flusher = asyncio.create_task(services.metrics.run(stop, every=2.0))
+    steps = []
+    for rate in rates:
+        before = await _count(db, "SELECT count(*) FROM cases")
+        scored_before = _scored(services)
+        step = await offer(core, batch, rate, seconds)
+        step.cases = await _count(db, "SELECT count(*) FROM cases") - before
+        if model:
+            scored = _scored(services) - scored_before
+            step.unscored = 1 - scored / max(1, int(rate * seconds))
+        steps.append(step)
+        print(_row(url, step, model), flush=True)
+    stop.set()
+    await flusher
+    if worker is not None:
+        await worker
+    await db.close()
+    return steps
+
+
+def _scored(services: object) -> int:
+    metrics = services.metrics  # type: ignore[attr-defined]
+    return sum(n for key, n in metrics._counters.items() if key[3] == "scored")  # noqa: SLF001
+
+
+async def _count(db: Database, query: str) -> int:
+    async with db.read() as conn:
+        return int(await conn.scalar(sql(query)) or 0)
+
+
+def _row(url: str, step: Step, model: bool) -> str:
+    store = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    rate, p99, lag = TARGET
+    met = step.rate < rate or (step.achieved >= rate * 0.98 and step.p99 < p99 and step.lag < lag)
+    extra = f" {step.unscored:>9.0%}" if model else ""
+    return (
+        f"{store:<11} {step.rate:>8,} {step.achieved:>9,.0f} {step.p50:>8.1f} {step.p99:>9.1f} "
+        f"{step.lag:>8.1f} {step.rss:>+8.1f} {step.cases:>7,}{extra}  "
+        f"{'' if step.rate < rate else ('meets target' if met else 'misses target')}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="500,1000,2000,3000,4000")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--model", action="store_true", help="run the offline model too")
+    parser.add_argument("--stores", default="sqlite,postgres")
+    args = parser.parse_args()
+    rates = [int(r) for r in args.rates.split(",")]
+    extra = f" {'unscored':>9}" if args.model else ""
+    print(
+        f"{'store':<11} {'offered':>8} {'achieved':>9} {'p50 ms':>8} {'p99 ms':>9} "
+        f"{'lag ms':>8} {'RSS MB':>8} {'cases':>7}{extra}"
+    )
+    folder = Path(tempfile.mkdtemp(prefix="modbot-soak-"))
+    try:
+        for store in args.stores.split(","):
+            if store == "sqlite":
+                url = f"sqlite+aiosqlite:///{folder}/audit.db"
+                asyncio.run(soak(url, rates, args.seconds, args.model))
+            else:
+                from tests.servers import start_postgres
+
+                cluster = start_postgres()
+                try:
+                    url = cluster.fresh_database()
+                    asyncio.run(soak(url, rates, args.seconds, args.model))
+                finally:
+                    cluster.stop()
+                    shutil.rmtree(cluster.root, ignore_errors=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
