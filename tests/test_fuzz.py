@@ -17,14 +17,19 @@ from tests.fuzz_targets import TARGETS, check_rules, check_telegram
 EXAMPLES = int(os.environ.get("MODBOT_FUZZ_EXAMPLES", "250"))
 
 
-def run_target(check: Any, strategies: tuple[Any, ...], examples: int) -> int:
-    """Run one target for `examples` inputs; returns how many ran (it raises on a crash)."""
+def run_target(
+    check: Any, strategies: tuple[Any, ...], examples: int, derandomize: bool = True
+) -> int:
+    """Run one target for `examples` inputs; returns how many ran (it raises on a crash).
+    The suite's short run is derandomized (the same inputs every time, so a red run is a
+    real finding, never a flake); the long run in bench/fuzz.py draws new ones."""
     ran = [0]
 
     @settings(
         max_examples=examples,
         deadline=None,
         database=None,
+        derandomize=derandomize,
         suppress_health_check=list(HealthCheck),
     )
     @given(st.tuples(*strategies))
