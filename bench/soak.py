@@ -91,10 +91,10 @@ def messages(count: int) -> list[Message]:
     return out
 
 
-def fresh(msg: Message, message_id: str, cycle: int) -> Message:
-    """The message again as a new one; each pass over the batch has its own people, so no
-    one repeats themselves (duplicates) faster than the mix intends."""
-    user = f"{msg.author.user_id}.{cycle}"
+def fresh(msg: Message, message_id: str, pass_: str) -> Message:
+    """The message again as a new one; each pass over the batch (at each rate) has its own
+    people, so no one repeats themselves (duplicates) faster than the mix intends."""
+    user = f"{msg.author.user_id}.{pass_}"
     author = replace(msg.author, user_id=user, name=user)
     return replace(msg, message_id=message_id, sent_at=utcnow(), author=author)
 
@@ -136,7 +136,8 @@ async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> 
     while sent < total:
         now = loop.time()
         while sent < total and start + sent / rate <= now:
-            msg = fresh(batch[sent % len(batch)], f"r{rate}-{sent}", sent // len(batch))
+            pass_ = f"{rate}.{sent // len(batch)}"
+            msg = fresh(batch[sent % len(batch)], f"r{rate}-{sent}", pass_)
             tasks.append(asyncio.create_task(handle(msg, start + sent / rate)))
             sent += 1
         await asyncio.sleep(0.002)

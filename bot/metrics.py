@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from sqlalchemy import insert, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.engine import Connection
 
 from storage.db import Database
 from storage.escalations import Escalation
@@ -85,28 +85,7 @@ class Metrics:
         if not (activity or counters or asked or answers):
             return
         try:
-            async with self.db.write() as conn:
-                await add_many(
-                    conn,
-                    ActivityRow,
-                    "messages",
-                    [
-                        dict(zip(ACTIVITY_KEY, key, strict=True), messages=n)
-                        for key, n in activity.items()
-                    ],
-                    ACTIVITY_KEY,
-                )
-                await add_many(
-                    conn,
-                    CounterRow,
-                    "value",
-                    [
-                        dict(zip(COUNTER_KEY, key, strict=True), value=n)
-                        for key, n in counters.items()
-                    ],
-                    COUNTER_KEY,
-                )
-                await _questions(conn, asked, answers)
+            await self.db.transact(_write, activity, counters, asked, answers)
         except Exception:
             self._activity.update(activity)  # keep everything for the next flush
             self._counters.update(counters)
@@ -129,32 +108,40 @@ class Metrics:
                 log.exception("flushing health counters failed")
 
 
-async def _questions(
-    conn: AsyncConnection,
+def _write(
+    conn: Connection,
+    activity: Counter[tuple[str, str, date, str]],
+    counters: Counter[tuple[str, str, date, str, str]],
     asked: dict[tuple[str, str, str], tuple[str, datetime]],
     answers: dict[tuple[str, str, str], tuple[datetime, str]],
 ) -> None:
-    for (platform, chat_id, message_id), (community, at) in asked.items():
-        await insert_once(
-            conn,
-            QuestionRow,
-            {
-                "community_id": community,
-                "platform": platform,
-                "chat_id": chat_id,
-                "message_id": message_id,
-                "asked_at": at,
-            },
-            ("platform", "chat_id", "message_id"),
+    """One flush: every statement an executemany, run whole by `Database.transact`."""
+    active = [dict(zip(ACTIVITY_KEY, k, strict=True), messages=n) for k, n in activity.items()]
+    add_many(conn, ActivityRow, "messages", active, ACTIVITY_KEY)
+    counted = [dict(zip(COUNTER_KEY, k, strict=True), value=n) for k, n in counters.items()]
+    add_many(conn, CounterRow, "value", counted, COUNTER_KEY)
+    questions = [
+        {"community_id": c, "platform": p, "chat_id": chat, "message_id": m, "asked_at": at}
+        for (p, chat, m), (c, at) in asked.items()
+    ]
+    insert_once(conn, QuestionRow, questions, ("platform", "chat_id", "message_id"))
+    if answers:
+        conn.execute(
+            ANSWER,
+            [
+                {"p": p, "chat": chat, "m": m, "at": at, "by": by}
+                for (p, chat, m), (at, by) in answers.items()
+            ],
         )
-    for (platform, chat_id, message_id), (at, by) in answers.items():
-        await conn.execute(
-            update(QuestionRow)
-            .where(
-                QuestionRow.platform == platform,
-                QuestionRow.chat_id == chat_id,
-                QuestionRow.message_id == message_id,
-                QuestionRow.answered_at.is_(None),
-            )
-            .values(answered_at=at, answered_by=by)
-        )
+
+
+ANSWER = (
+    update(QuestionRow)
+    .where(
+        QuestionRow.platform == bindparam("p"),
+        QuestionRow.chat_id == bindparam("chat"),
+        QuestionRow.message_id == bindparam("m"),
+        QuestionRow.answered_at.is_(None),
+    )
+    .values(answered_at=bindparam("at"), answered_by=bindparam("by"))
+)

@@ -7,15 +7,17 @@ import asyncio
 import weakref
 import zlib
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from storage.group_commit import GroupCommit
 
@@ -84,12 +86,17 @@ class Database:
         self._holders = asyncio.Semaphore(max(1, pool_size // 2))
         self._held: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._group: GroupCommit | None = None
+        self._reader: ThreadPoolExecutor | None = None
+        self._read_conn: Connection | None = None
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
             if parsed.database and parsed.database != ":memory:":
                 assert self._writers is not None
                 self._group = GroupCommit(url, _sqlite_pragmas, self._writers)
+                self._reader = ThreadPoolExecutor(1, thread_name_prefix="modbot-reader")
+                self._read_engine = create_engine(url.replace("+aiosqlite", ""), poolclass=NullPool)
+                event.listen(self._read_engine, "connect", _sqlite_pragmas)
 
     async def transact(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(connection, *args)`, plain synchronous statements, as one write
@@ -100,6 +107,29 @@ class Database:
             return await self._group.run(fn, *args)
         async with self.write() as conn:
             return await conn.run_sync(fn, *args)
+
+    async def query(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run `fn(connection, *args)`, plain synchronous reads, and return its result: on a
+        SQLite file whole in a reader thread (one hand-off, not one per statement), on
+        PostgreSQL in a read transaction."""
+        if self._reader is None:
+            async with self.read() as conn:
+                return await conn.run_sync(fn, *args)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._reader, self._read, fn, args)
+
+    def _read(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        if self._read_conn is None:
+            self._read_conn = self._read_engine.connect()
+        try:
+            return fn(self._read_conn, *args)
+        finally:
+            self._read_conn.rollback()
+
+    def _close_reader(self) -> None:
+        if self._read_conn is not None:
+            self._read_conn.close()
+            self._read_conn = None
 
     def sync_engines(self) -> list[Engine]:
         """Every engine that writes (for tests that watch or fail statements)."""
@@ -169,6 +199,10 @@ class Database:
     async def close(self) -> None:
         if self._group is not None:
             await self._group.close()
+        if self._reader is not None:
+            await asyncio.get_running_loop().run_in_executor(self._reader, self._close_reader)
+            self._reader.shutdown(wait=True)
+            self._read_engine.dispose()
         await self.engine.dispose()
 
     async def __aenter__(self) -> Database:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.actions import Posted
@@ -91,14 +92,7 @@ class EscalationStore:
         values["excerpt"] = clean_text(draft.excerpt) if draft.excerpt is not None else None
         values["reason"] = clean_text(draft.reason, 1000)
         try:
-            async with self.db.write() as conn:
-                new_id = (
-                    await conn.execute(
-                        insert(EscalationRow)
-                        .values(**values, notices=[])
-                        .returning(EscalationRow.id)
-                    )
-                ).scalar_one()
+            new_id = await self.db.transact(_insert, {**values, "notices": []})
             created = True
         except IntegrityError:
             async with self.db.read() as conn:
@@ -141,18 +135,15 @@ class EscalationStore:
         """Count a member's report once (whichever process hears it first); returns how many
         distinct members reported."""
         async with self.db.write() as conn:
-            await insert_once(
-                conn,
-                ReportRow,
-                {
-                    "escalation_id": escalation_id,
-                    "platform": platform,
-                    "reporter_id": reporter_id,
-                    "reason": clean_text(reason, 500),
-                    "created_at": at,
-                },
-                ("escalation_id", "platform", "reporter_id"),
-            )
+            report = {
+                "escalation_id": escalation_id,
+                "platform": platform,
+                "reporter_id": reporter_id,
+                "reason": clean_text(reason, 500),
+                "created_at": at,
+            }
+            unique = ("escalation_id", "platform", "reporter_id")
+            await conn.run_sync(insert_once, ReportRow, [report], unique)
             count = int(
                 await conn.scalar(
                     select(func.count(ReportRow.id)).where(ReportRow.escalation_id == escalation_id)
@@ -175,16 +166,8 @@ class EscalationStore:
         return done.rowcount == 1
 
     async def add_notice(self, escalation_id: int, posted: Posted) -> None:
-        async with self.db.write() as conn:
-            current = await conn.scalar(
-                select(EscalationRow.notices).where(EscalationRow.id == escalation_id)
-            )
-            notices = [*(current or []), {k: getattr(posted, k) for k in posted.__slots__}]
-            await conn.execute(
-                update(EscalationRow)
-                .where(EscalationRow.id == escalation_id)
-                .values(notices=notices)
-            )
+        notice = {k: getattr(posted, k) for k in posted.__slots__}
+        await self.db.transact(_add_notice, escalation_id, notice)
 
     async def open_ones(self, community: str | None = None) -> list[Escalation]:
         query = select(EscalationRow).where(EscalationRow.status == OPEN)
@@ -203,3 +186,17 @@ class EscalationStore:
                 .order_by(EscalationRow.deadline)
             )
             return [_escalation(r) for r in rows]
+
+
+def _insert(conn: Connection, values: dict[str, Any]) -> int:
+    inserted = conn.execute(insert(EscalationRow).returning(EscalationRow.id), values)
+    return int(inserted.scalar_one())
+
+
+def _add_notice(conn: Connection, escalation_id: int, notice: dict[str, Any]) -> None:
+    current = conn.scalar(select(EscalationRow.notices).where(EscalationRow.id == escalation_id))
+    conn.execute(
+        update(EscalationRow)
+        .where(EscalationRow.id == escalation_id)
+        .values(notices=[*(current or []), notice])
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from storage.db import Database
 from storage.models import ActionRow
@@ -32,14 +32,7 @@ class People:
         self.db = db
 
     async def person(self, community: str, platform: str, user_id: str) -> str:
-        async with self.db.read() as conn:
-            found = await conn.scalar(
-                select(IdentityRow.person_id).where(
-                    IdentityRow.community_id == community,
-                    IdentityRow.platform == platform,
-                    IdentityRow.user_id == user_id,
-                )
-            )
+        found = await self.db.query(_person, community, platform, user_id)
         return found or default_person(platform, user_id)
 
     async def accounts(self, community: str, person: str) -> list[Account]:
@@ -133,8 +126,7 @@ class People:
 
     async def active_strikes(self, community: str, person: str, since: datetime) -> int:
         """Strikes of a person since `since`, pardoned ones excluded."""
-        async with self.db.read() as conn:
-            return await _strikes(conn, community, person, since)
+        return await self.db.query(_strikes, community, person, since)  # type: ignore[no-any-return]
 
     async def standing(
         self,
@@ -146,10 +138,7 @@ class People:
     ) -> Standing:
         """In one read: the end of the member's (platform, chat, user) current timeout, and
         the person's strikes since each of `windows`."""
-        async with self.db.read() as conn:
-            until = await _timed_out(conn, *member, now)
-            counts = [await _strikes(conn, community, person, since) for since in windows]
-        return Standing(until, tuple(counts))
+        return await self.db.query(_standing, community, person, member, now, windows)  # type: ignore[no-any-return]
 
     async def pardon(self, case_id: int, by: str, now: datetime) -> bool:
         """Pardon the strike a case gave. False when it had none (or was pardoned already)."""
@@ -166,8 +155,7 @@ class People:
     ) -> datetime | None:
         """The end of the member's current timeout (applied or about to be), unless a later
         untimeout lifted it."""
-        async with self.db.read() as conn:
-            return await _timed_out(conn, platform, chat_id, user_id, now)
+        return await self.db.query(_timed_out, platform, chat_id, user_id, now)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +164,31 @@ class Standing:
     strikes: tuple[int, ...]
 
 
-async def _strikes(conn: AsyncConnection, community: str, person: str, since: datetime) -> int:
+def _person(conn: Connection, community: str, platform: str, user_id: str) -> str | None:
+    return conn.scalar(
+        select(IdentityRow.person_id).where(
+            IdentityRow.community_id == community,
+            IdentityRow.platform == platform,
+            IdentityRow.user_id == user_id,
+        )
+    )
+
+
+def _standing(
+    conn: Connection,
+    community: str,
+    person: str,
+    member: tuple[str, str, str],
+    now: datetime,
+    windows: Sequence[datetime],
+) -> Standing:
+    until = _timed_out(conn, *member, now)
+    return Standing(until, tuple(_strikes(conn, community, person, since) for since in windows))
+
+
+def _strikes(conn: Connection, community: str, person: str, since: datetime) -> int:
     return int(
-        await conn.scalar(
+        conn.scalar(
             select(func.count(StrikeRow.id)).where(
                 StrikeRow.community_id == community,
                 StrikeRow.person_id == person,
@@ -190,8 +200,8 @@ async def _strikes(conn: AsyncConnection, community: str, person: str, since: da
     )
 
 
-async def _timed_out(
-    conn: AsyncConnection, platform: str, chat_id: str, user_id: str, now: datetime
+def _timed_out(
+    conn: Connection, platform: str, chat_id: str, user_id: str, now: datetime
 ) -> datetime | None:
     member = (
         ActionRow.platform == platform,
@@ -200,7 +210,7 @@ async def _timed_out(
         ActionRow.status.in_(("applied", "pending")),
     )
     latest = (
-        await conn.execute(
+        conn.execute(
             select(ActionRow.id, ActionRow.until)
             .where(*member, ActionRow.kind == "timeout", ActionRow.until > now)
             .order_by(ActionRow.id.desc())
@@ -209,7 +219,7 @@ async def _timed_out(
     ).first()
     if latest is None:
         return None
-    lifted = await conn.scalar(
+    lifted = conn.scalar(
         select(func.count(ActionRow.id)).where(
             *member, ActionRow.kind == "untimeout", ActionRow.id > latest.id
         )

@@ -3,20 +3,19 @@ when several processes write the same row at once."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 
-def _insert(conn: AsyncConnection, table: Any) -> Any:
+def _insert(conn: Connection, table: Any) -> Any:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
 
 
-async def add_many(
-    conn: AsyncConnection,
+def add_many(
+    conn: Connection,
     table: Any,
     column: str,
     rows: list[dict[str, Any]],
@@ -30,7 +29,7 @@ async def add_many(
         return
     stmt = _insert(conn, table)
     counted = getattr(table, column)
-    await conn.execute(
+    conn.execute(
         stmt.on_conflict_do_update(
             index_elements=list(unique), set_={column: counted + stmt.excluded[column]}
         ),
@@ -38,10 +37,11 @@ async def add_many(
     )
 
 
-async def insert_once(
-    conn: AsyncConnection, table: Any, values: Mapping[str, Any], unique: tuple[str, ...]
-) -> bool:
-    """Insert a row unless one with the same `unique` columns exists. True when inserted."""
-    stmt = _insert(conn, table).values(**values).on_conflict_do_nothing(index_elements=list(unique))
-    done = await conn.execute(stmt)
-    return bool(done.rowcount)
+def insert_once(
+    conn: Connection, table: Any, rows: list[dict[str, Any]], unique: tuple[str, ...]
+) -> None:
+    """Insert the rows no row with the same `unique` columns is there for (one
+    executemany of INSERT ... ON CONFLICT DO NOTHING: whichever process comes first)."""
+    if rows:
+        stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=list(unique))
+        conn.execute(stmt, rows)
