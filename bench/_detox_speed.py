@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import csv
 import json
 import os
 import random
@@ -24,8 +23,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(1, str(ROOT))  # modbot's packages, also from a checkout that is not installed
 
 DEFAULT_CACHE = ROOT / ".cache" / "bench-detoxify"
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
-DEV_SETS = ("olid-offenseval2019/dev.csv", "id-multilabel-hate-abusive/dev.csv")
 CLASSES = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
 # bert-base-uncased's public config, with the 6 labels of Detoxify "original"
 BERT_BASE: dict[str, Any] = {
@@ -265,14 +262,6 @@ def detoxify_speed(
     return rows
 
 
-def read_texts(data: Path) -> list[str]:
-    texts: list[str] = []
-    for name in DEV_SETS:
-        with (data / name).open(newline="", encoding="utf-8") as f:
-            texts += [row["text"] for row in csv.DictReader(f)]
-    return texts
-
-
 def print_rows(rows: Sequence[Row]) -> None:
     print(
         "| engine | batch (per pass) | msg/s | ms/call | messages | tokens/msg | padding | cores |"
@@ -287,14 +276,17 @@ def print_rows(rows: Sequence[Row]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--batch", type=int, default=BATCH, help="messages per predict() call")
     parser.add_argument("--model-batch", type=int, help="the backends' batch_size (default 16)")
     args = parser.parse_args()
+    from tools import datasets
+
+    datasets.SHARED_DATA = args.data
     rows = detoxify_speed(
-        read_texts(args.data),
+        datasets.olid().texts + datasets.ibrohim().texts,
         args.seconds,
         args.cache,
         batch=args.batch,

@@ -149,20 +149,44 @@ def _public(score: Score) -> str:
     return f"{tp + tn}/{pos + neg} (toxic {tp}/{pos}, clean {tn}/{neg})"
 
 
-def run(data: Path, quick: bool) -> bool:
-    """Print the side-by-side table. True when modbot meets both targets in every language."""
+def probes(data: Path, quick: bool) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The synthetic variants (every fourth base message when quick) and the public strings."""
     folder = data / "obfuscation"
     rows = read_rows(folder / "synthetic_variants.csv")
     public = read_rows(folder / "public_test_strings.csv")
     if quick:  # every fourth base message, all 16 techniques
         bases = sorted({r["base_id"] for r in rows})[::4]
         rows = [r for r in rows if r["base_id"] in bases]
-    techniques = list(dict.fromkeys(r["technique"] for r in rows))
-    detectors = {
+    return rows, public
+
+
+def run(data: Path, quick: bool) -> bool:
+    """Print the side-by-side table. True when modbot meets both targets in every language."""
+    rows, public = probes(data, quick)
+    detectors: dict[str, Detector | str] = {
         "modbot words": modbot_detector(),
         "better_profanity": better_profanity_detector(),
         "glin-profanity": glin_detector(),
     }
+    title = (
+        f"(c) evasion probes: {len(rows)} synthetic_variants rows"
+        f"{' (quick: 1 base message in 4)' if quick else ''} + {len(public)} public test strings;"
+        " '!' marks a miss of the target"
+    )
+    return report(rows, public, detectors, title)
+
+
+def report(
+    rows: list[dict[str, str]],
+    public: list[dict[str, str]],
+    detectors: dict[str, Detector | str],
+    title: str,
+    timed: bool = True,
+) -> bool:
+    """Print one column per detector; True when the first meets both targets everywhere.
+    `timed` adds each detector's speed on these texts (off when the scores were computed
+    beforehand)."""
+    techniques = list(dict.fromkeys(r["technique"] for r in rows))
     scores = {
         name: evaluate(d, rows, public) for name, d in detectors.items() if not isinstance(d, str)
     }
@@ -175,8 +199,9 @@ def run(data: Path, quick: bool) -> bool:
         ("false positives (expected=0)", "<= 5%", lambda s: _cell(_fps(s), _clean)),
         ("meets both targets", "", lambda s: " ".join(_yes(m) for m in _meets(s, techniques))),
         ("public_test_strings accuracy", "", _public),
-        ("speed (msg/s, same texts)", "", lambda s: f"{s.texts / s.seconds:,.0f}"),
     ]
+    if timed:
+        spec.append(("speed (msg/s, same texts)", "", lambda s: f"{s.texts / s.seconds:,.0f}"))
     table = [
         [label, target, *(cell(scores[n]) if n in scores else "" for n in detectors)]
         for label, target, cell in spec
@@ -185,10 +210,5 @@ def run(data: Path, quick: bool) -> bool:
         if isinstance(detector, str):
             table[0][2 + list(detectors).index(name)] = detector
     header = ["rows: technique / measure", "target", *(f"{n} (en id all, %)" for n in detectors)]
-    title = (
-        f"(c) evasion probes: {len(rows)} synthetic_variants rows"
-        f"{' (quick: 1 base message in 4)' if quick else ''} + {len(public)} public test strings;"
-        " '!' marks a miss of the target"
-    )
     print_table(title, header, table)
-    return all(_meets(scores["modbot words"], techniques))
+    return all(_meets(scores[next(iter(detectors))], techniques))
