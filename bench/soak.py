@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from sqlalchemy import text as sql  # noqa: E402
 
 from adapters.fake import FakeAdapter  # noqa: E402
 from bot.app import build_classifier  # noqa: E402
+from bot.classifier import Scores  # noqa: E402
 from bot.config import CommunityConfig, Config, load_config  # noqa: E402
 from bot.core import Core  # noqa: E402
 from bot.events import Message, utcnow  # noqa: E402
@@ -166,9 +168,18 @@ async def soak(url: str, rates: list[int], seconds: float, model: bool) -> list[
     classifier = build_classifier(config) if model else None
     stop = asyncio.Event()
     worker = None
+    outcomes: Counter[str] = Counter()
     if classifier is not None:
         await classifier.load()
         worker = asyncio.create_task(classifier.run(stop))
+        score = classifier.score
+
+        async def counted(text: str) -> Scores | None:
+            scores = await score(text)
+            outcomes["scored" if scores is not None else "unscored"] += 1
+            return scores
+
+        classifier.score = counted  # type: ignore[method-assign]
     gc.collect()
     gc.freeze()
     services = build_services(config, db, fakes, utcnow, classifier)
@@ -178,12 +189,11 @@ async def soak(url: str, rates: list[int], seconds: float, model: bool) -> list[
     steps = []
     for rate in rates:
         before = await _count(db, "SELECT count(*) FROM cases")
-        scored_before = _scored(services)
+        outcomes.clear()
         step = await offer(core, batch, rate, seconds)
         step.cases = await _count(db, "SELECT count(*) FROM cases") - before
         if model:
-            scored = _scored(services) - scored_before
-            step.unscored = 1 - scored / max(1, int(rate * seconds))
+            step.unscored = outcomes["unscored"] / max(1, sum(outcomes.values()))
         steps.append(step)
         print(_row(url, step, model), flush=True)
     stop.set()
@@ -192,11 +202,6 @@ async def soak(url: str, rates: list[int], seconds: float, model: bool) -> list[
         await worker
     await db.close()
     return steps
-
-
-def _scored(services: object) -> int:
-    metrics = services.metrics  # type: ignore[attr-defined]
-    return sum(n for key, n in metrics._counters.items() if key[3] == "scored")  # noqa: SLF001
 
 
 async def _count(db: Database, query: str) -> int:
