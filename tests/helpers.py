@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.fake import FakeAdapter
-from bot.app import build_classifier
+from bot.app import build_classifier, settle_heap
 from bot.classifier import BatchingClassifier
 from bot.config import Config, load_config, parse_config
 from bot.core import Core as BotCore
@@ -116,6 +116,7 @@ async def build_core(
     classifier = build_classifier(config)
     if classifier is not None:
         await classifier.load()
+    settle_heap()
     platforms = {a.platform: a for a in (fake, *others)}
     services = build_services(config, db, platforms, clock, classifier)
     core = BotCore(services)

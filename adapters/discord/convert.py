@@ -180,7 +180,7 @@ def options(data: Mapping[str, Any]) -> dict[str, Any]:
 def message_link(text: str, channel_id: int) -> tuple[int, int] | None:
     """(channel, message) from a message link, or a bare message id in `channel_id`."""
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, not to int()
         return channel_id, int(text)
     found = _LINK.search(text)
     return (int(found.group(1)), int(found.group(2))) if found else None

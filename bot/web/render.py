@@ -19,7 +19,7 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 
 
 def visible(value: object) -> str:
-    """Text with its invisible and direction-changing characters shown as ⟨U+XXXX⟩, so a
+    """Text with its invisible and direction-changing characters shown as codes (⟨U+202E⟩), so a
     right-to-left override cannot disguise what a member wrote. Escaping happens after."""
     text = "" if value is None else str(value)
     return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)

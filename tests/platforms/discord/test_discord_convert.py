@@ -128,6 +128,7 @@ def test_options_message_links_and_ids() -> None:
     assert convert.message_link(" 444 ", 9) == (9, 444)
     assert convert.message_link("https://canary.discordapp.com/channels/1/2/3", 9) == (2, 3)
     assert convert.message_link("https://example.com/channels/1/2/3", 9) is None
+    assert convert.message_link("²", 9) is None  # a digit to str.isdigit, not a number (fuzz)
 
 
 def test_commands_are_localised_with_required_options_first() -> None:
