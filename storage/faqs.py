@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from storage.audit import clean_text
 from storage.db import Database
@@ -67,24 +68,32 @@ class FaqStore:
             "answer_id": clean_text(entry.answer_id, 2000),
             "active": True,
         }
-        async with self.db.write() as conn:
-            exists = await conn.scalar(
-                select(FaqRow.id).where(FaqRow.community_id == community, FaqRow.name == entry.name)
-            )
-            if exists is None:
-                await conn.execute(
-                    insert(FaqRow).values(
-                        community_id=community,
-                        name=entry.name,
-                        created_by=by,
-                        created_at=at,
-                        **values,
+        named = (FaqRow.community_id == community, FaqRow.name == entry.name)
+        try:
+            async with self.db.write() as conn:
+                exists = await conn.scalar(select(FaqRow.id).where(*named))
+                if exists is None:
+                    await conn.execute(
+                        insert(FaqRow).values(
+                            community_id=community,
+                            name=entry.name,
+                            created_by=by,
+                            created_at=at,
+                            **values,
+                        )
                     )
-                )
+                    return True
+                if not replace:
+                    return False
+                await conn.execute(update(FaqRow).where(FaqRow.id == exists).values(**values))
                 return True
+        except IntegrityError:
+            # Another process added the entry between our read and our insert (PostgreSQL
+            # does not serialise the two as SQLite's single writer does): it exists now.
             if not replace:
                 return False
-            await conn.execute(update(FaqRow).where(FaqRow.id == exists).values(**values))
+            async with self.db.write() as conn:
+                await conn.execute(update(FaqRow).where(*named).values(**values))
             return True
 
     async def remove(self, community: str, name: str) -> bool:
