@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text as sql
-
 from adapters.telegram import TelegramAdapter
 from bot.app import App
 from bot.config import Config, default_config_text
-from storage.db import Database
 from tests.helpers import Clock
 from tests.platforms import telegram_payloads as tp
+from tests.platforms.running_bot import RunningBot
 from tests.platforms.telegram_fake import FakeTelegram
 from tests.platforms.telegram_world import World
 
@@ -103,7 +101,7 @@ def populate(world: World) -> None:
 
 
 @dataclass
-class Telegram:
+class Telegram(RunningBot):
     fake: FakeTelegram
     world: World
     config: Config
@@ -143,37 +141,6 @@ class Telegram:
                 if not self.fake.unserved and self.adapter.handled >= max(mine, default=0):
                     return
                 await asyncio.sleep(0.005)
-
-    async def reconcile(self, rounds: int = 5) -> int:
-        """Time moves on past each retry's backoff and the executor retries what is
-        pending, until nothing is (at most `rounds` times). Returns how many were tried."""
-        assert self.app.services is not None
-        tried = 0
-        for _ in range(rounds):
-            self.clock.advance(seconds=10)
-            done = await self.app.services.executor.reconcile()
-            tried += done
-            if not done:
-                break
-        return tried
-
-    async def rows(self, query: str) -> list[tuple[Any, ...]]:
-        db = Database(self.config.storage.resolved_url())
-        try:
-            async with db.read() as conn:
-                return [tuple(row) for row in await conn.execute(sql(query))]
-        finally:
-            await db.close()
-
-    async def cases(self) -> list[tuple[str, str]]:
-        """(decision, user id) of every case, in order."""
-        return await self.rows("SELECT decision, user_id FROM cases ORDER BY id")  # type: ignore[return-value]
-
-    async def actions(self) -> list[tuple[str, str, str, str, str]]:
-        """(kind, user id, message id, status, key) of every recorded action, in order."""
-        return await self.rows(  # type: ignore[return-value]
-            "SELECT kind, user_id, message_id, status, key FROM actions ORDER BY id"
-        )
 
 
 @asynccontextmanager

@@ -17,17 +17,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text as sql
-
 from adapters.discord import DiscordAdapter
 from adapters.discord.client import ModbotClient
 from adapters.discord.commands import sync
 from bot.app import App
 from bot.commands import COMMANDS
 from bot.config import Config, default_config_text
-from storage.db import Database
 from tests.platforms.discord.fake_discord import FakeDiscord
 from tests.platforms.discord.harness import FastIdentify
+from tests.platforms.running_bot import RunningBot
 
 TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2Nzg.GAbCdE.fakeTokenForTests_abcdefghijklmnop012"
 
@@ -95,7 +93,7 @@ async def sync_commands(fake: FakeDiscord) -> None:
 
 
 @dataclass
-class Discord:
+class Discord(RunningBot):
     fake: FakeDiscord
     config: Config
     clock: LiveClock
@@ -103,6 +101,7 @@ class Discord:
     adapter: DiscordAdapter = field(init=False)
     app: App = field(init=False)
     task: asyncio.Task[None] = field(init=False)
+    retry_step = 30.0  # past discord.py's and the executor's backoff in one step
 
     async def start(self) -> None:
         self.adapter = DiscordAdapter(
@@ -150,37 +149,6 @@ class Discord:
                     self.task.result()
                 quiet = quiet + 1 if self._caught_up() else 0
                 await asyncio.sleep(0.005)
-
-    async def reconcile(self, rounds: int = 5) -> int:
-        """Time moves on past each retry's backoff and the executor retries what is
-        pending, until nothing is (at most `rounds` times). Returns how many were tried."""
-        assert self.app.services is not None
-        tried = 0
-        for _ in range(rounds):
-            self.clock.advance(seconds=30)
-            done = await self.app.services.executor.reconcile()
-            tried += done
-            if not done:
-                break
-        return tried
-
-    async def rows(self, query: str) -> list[tuple[Any, ...]]:
-        db = Database(self.config.storage.resolved_url())
-        try:
-            async with db.read() as conn:
-                return [tuple(row) for row in await conn.execute(sql(query))]
-        finally:
-            await db.close()
-
-    async def cases(self) -> list[tuple[str, str]]:
-        """(decision, user id) of every case, in order."""
-        return await self.rows("SELECT decision, user_id FROM cases ORDER BY id")  # type: ignore[return-value]
-
-    async def actions(self) -> list[tuple[str, str, str, str, str]]:
-        """(kind, user id, message id, status, key) of every recorded action, in order."""
-        return await self.rows(  # type: ignore[return-value]
-            "SELECT kind, user_id, message_id, status, key FROM actions ORDER BY id"
-        )
 
 
 @asynccontextmanager
