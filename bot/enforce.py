@@ -16,7 +16,7 @@ from bot.config_sections import LadderStep
 from bot.executor import Executor
 from bot.i18n import Texts
 from storage.audit import PENDING, SKIPPED, AuditLog, CaseDraft, Recorded
-from storage.people import People
+from storage.people import People, default_person
 
 
 def community_texts(config: Config, community: CommunityConfig) -> Texts:
@@ -82,7 +82,13 @@ class Enforcer:
         to recording the new one, in this process and (on PostgreSQL) in every process, so
         two messages at once climb the ladder one step each."""
         target = job.target
-        person = await self._people.person(job.community.id, target.platform, target.user_id)
+        # Only a sanction reads the person's record (strikes, linked accounts); a decision
+        # that only deletes or notes saves the lookup.
+        person = (
+            await self._people.person(job.community.id, target.platform, target.user_id)
+            if job.decision.sanction > Sanction.NONE
+            else default_person(target.platform, target.user_id)
+        )
         if job.strike and job.decision.sanction >= Sanction.WARN:
             async with self._audit.db.hold(f"strikes:{job.community.id}:{person}"):
                 recorded, decision, strikes = await self._record(job, person)

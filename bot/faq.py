@@ -3,10 +3,11 @@ cooldown, and the answer in the language the question was asked in."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -25,6 +26,9 @@ QUESTION_WORDS = frozenset(
     "apa apakah bagaimana gimana gmn kenapa knp mengapa kapan dimana mana siapa berapa "
     "bisakah bolehkah adakah".split()
 )
+REREAD = timedelta(seconds=30)
+"""How long this process answers from the entries it read; another process (the dashboard,
+a command on another platform) may have changed them meanwhile."""
 
 
 def is_question(views: Views) -> bool:
@@ -39,7 +43,8 @@ def is_question(views: Views) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     entry: FaqEntryView
-    keywords: tuple[str, ...]
+    keywords: tuple[frozenset[str], ...]
+    """The words of each keyword (all of a keyword's words must be in the message)."""
     phrases: tuple[str, ...]
     patterns: tuple[Any, ...]
 
@@ -47,22 +52,27 @@ class _Compiled:
 def _compile(entry: FaqEntryView) -> _Compiled:
     return _Compiled(
         entry,
-        tuple(" ".join(fold(k).split()) for k in entry.keywords),
+        tuple(frozenset(_WORDS.findall(" ".join(fold(k).split()))) for k in entry.keywords),
         tuple(" ".join(fold(p).split()) for p in entry.phrases),
         tuple(compile_user_pattern(p) for p in entry.patterns),
     )
 
 
-def score(compiled: _Compiled, text: str) -> float:
-    """How sure (0-100) that `text` (folded) asks this entry's question."""
-    best = 0.0
-    words = set(_WORDS.findall(text))
-    if compiled.keywords and all(set(_WORDS.findall(k)) <= words for k in compiled.keywords):
-        best = 100.0
-    for phrase in compiled.phrases:
-        best = max(best, fuzz.partial_ratio(phrase, text), fuzz.token_sort_ratio(phrase, text))
+def score(compiled: _Compiled, text: str, words: frozenset[str], cutoff: float = 0.0) -> float:
+    """How sure (0-100) that `text` (folded; `words` are its words) asks this entry's
+    question. Below `cutoff` the answer may be 0 (the fuzzy matchers stop early)."""
+    if compiled.keywords and all(k <= words for k in compiled.keywords):
+        return 100.0
     if any(p.search(text) for p in compiled.patterns):
-        best = 100.0
+        return 100.0
+    best = 0.0
+    for phrase in compiled.phrases:
+        floor = max(best, cutoff)
+        best = max(
+            best,
+            fuzz.partial_ratio(phrase, text, score_cutoff=floor),
+            fuzz.token_sort_ratio(phrase, text, score_cutoff=floor),
+        )
     return best
 
 
@@ -81,7 +91,8 @@ class Faq:
         self.config = config
         self.store = store
         self._clock = clock
-        self._compiled: dict[str, list[_Compiled]] = {}
+        self._compiled: dict[str, tuple[datetime, list[_Compiled]]] = {}
+        self._reading: dict[str, asyncio.Future[list[_Compiled]]] = {}
         self._last: dict[tuple[str, str, str], datetime] = {}
 
     async def seed(self, community: str, now: datetime) -> None:
@@ -102,13 +113,26 @@ class Faq:
         self._compiled.pop(community, None)
 
     async def _entries(self, community: str) -> list[_Compiled]:
+        """The community's entries, compiled; read again after `REREAD`. The messages that
+        arrive while they are being read wait for that one read (a burst right after a start
+        would otherwise seed and read them once per message)."""
+        now = self._clock()
         found = self._compiled.get(community)
-        if found is None:
-            await self.seed(community, self._clock())
-            found = self._compiled[community] = [
-                _compile(e) for e in await self.store.entries(community)
-            ]
-        return found
+        if found is not None and now - found[0] < REREAD:
+            return found[1]
+        reading = self._reading.get(community)
+        if reading is None:
+            reading = self._reading[community] = asyncio.ensure_future(self._read(community))
+            reading.add_done_callback(lambda _: self._reading.pop(community, None))
+        return await asyncio.shield(reading)
+
+    async def _read(self, community: str) -> list[_Compiled]:
+        now = self._clock()
+        if community not in self._compiled:
+            await self.seed(community, now)
+        compiled = [_compile(e) for e in await self.store.entries(community)]
+        self._compiled[community] = (now, compiled)
+        return compiled
 
     async def answer(
         self, msg: Message, views: Views, community: CommunityConfig
@@ -119,9 +143,13 @@ class Faq:
         if not entries:
             return None
         text = " ".join(views.folded.split())
-        scored = max(((score(c, text), c) for c in entries), key=lambda pair: pair[0])
+        words = frozenset(_WORDS.findall(text))
+        threshold = self.config.faq.threshold
+        scored = max(
+            ((score(c, text, words, threshold), c) for c in entries), key=lambda pair: pair[0]
+        )
         confidence, best = scored
-        if confidence < self.config.faq.threshold:
+        if confidence < threshold:
             return None
         key = (msg.platform, msg.community_id, best.entry.name)
         now = self._clock()

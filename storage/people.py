@@ -183,7 +183,20 @@ def _standing(
     windows: Sequence[datetime],
 ) -> Standing:
     until = _timed_out(conn, *member, now)
-    return Standing(until, tuple(_strikes(conn, community, person, since) for since in windows))
+    if not windows:
+        return Standing(until, ())
+    # Every window's count in one pass over the person's strikes since the widest one.
+    counts = conn.execute(
+        select(
+            *(func.count(StrikeRow.id).filter(StrikeRow.created_at >= since) for since in windows)
+        ).where(
+            StrikeRow.community_id == community,
+            StrikeRow.person_id == person,
+            StrikeRow.created_at >= min(windows),
+            StrikeRow.pardoned_at.is_(None),
+        )
+    ).one()
+    return Standing(until, tuple(int(n or 0) for n in counts))
 
 
 def _strikes(conn: Connection, community: str, person: str, since: datetime) -> int:

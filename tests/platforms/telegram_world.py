@@ -71,7 +71,7 @@ class World:
         if held["status"] != "restricted":
             return True
         until = held.get("until_date") or 0
-        return bool(held["can_send_messages"]) or (until and until <= self.now())
+        return bool(held["can_send_messages"]) or bool(until and until <= self.now())
 
     def store(self, chat: Chat, message: JSON) -> JSON:
         chat.next_id += 1
