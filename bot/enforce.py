@@ -10,13 +10,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Connection
+
 from bot.actions import Action, ActionKind, Decision, Sanction, Target
 from bot.config import CommunityConfig, Config
 from bot.config_sections import LadderStep
 from bot.executor import Executor
 from bot.i18n import Texts
-from storage.audit import PENDING, SKIPPED, AuditLog, CaseDraft, Recorded
-from storage.people import People, default_person
+from storage.audit import PENDING, SKIPPED, AuditLog, CaseDraft, Prepared, Recorded
+from storage.people import (
+    Account,
+    accounts_of,
+    default_person,
+    hold_strikes,
+    person_of,
+    standing_of,
+)
 
 
 def community_texts(config: Config, community: CommunityConfig) -> Texts:
@@ -64,13 +73,11 @@ class Enforcer:
         self,
         config: Config,
         audit: AuditLog,
-        people: People,
         executor: Executor | None,
         clock: Callable[[], datetime],
     ) -> None:
         self.config = config
         self._audit = audit
-        self._people = people
         self._executor = executor
         self._clock = clock
 
@@ -78,35 +85,36 @@ class Enforcer:
         """Write the case (with its strike) and its actions in one transaction, then apply
         them unless dry. Retrying the same origin converges on the same case.
 
-        A decision that may strike holds the person's strike lock from counting their strikes
-        to recording the new one, in this process and (on PostgreSQL) in every process, so
-        two messages at once climb the ladder one step each."""
-        target = job.target
-        # Only a sanction reads the person's record (strikes, linked accounts); a decision
-        # that only deletes or notes saves the lookup.
-        person = (
-            await self._people.person(job.community.id, target.platform, target.user_id)
-            if job.decision.sanction > Sanction.NONE
-            else default_person(target.platform, target.user_id)
+        The person's strikes are counted inside that transaction (holding their strike lock
+        on PostgreSQL, where other processes write too), so two messages at once climb the
+        ladder one step each, and a case costs the database one round trip."""
+        now = self._clock()
+        recorded, (decision, strikes) = await self._audit.record_prepared(
+            lambda conn: self._prepare(conn, job, now), SKIPPED if job.dry else PENDING
         )
-        if job.strike and job.decision.sanction >= Sanction.WARN:
-            async with self._audit.db.hold(f"strikes:{job.community.id}:{person}"):
-                recorded, decision, strikes = await self._record(job, person)
-        else:
-            recorded, decision, strikes = await self._record(job, person)
         if recorded.created and not job.dry and self._executor is not None:
             await self._executor.execute(recorded.actions)
         return Enforced(recorded, decision, strikes)
 
-    async def _record(self, job: Enforcement, person: str) -> tuple[Recorded, Decision, int]:
-        now = self._clock()
+    def _prepare(
+        self, conn: Connection, job: Enforcement, now: datetime
+    ) -> Prepared[tuple[Decision, int]]:
+        """Draft the case inside its write transaction: the strike ladder from the person's
+        strikes, the sparing of a member already timed out, the accounts a shared ban must
+        reach, and the notice."""
         target, decision = job.target, job.decision
         community = job.community.id
         strike = job.strike and decision.sanction >= Sanction.WARN
+        person = default_person(target.platform, target.user_id)
         counts: tuple[int, ...] = ()
         if decision.sanction > Sanction.NONE:
+            # Only a sanction reads the person's record; a delete or a note needs none of it.
+            person = person_of(conn, community, target.platform, target.user_id) or person
+            if strike:
+                hold_strikes(conn, community, person)
             ladder = self.config.strikes.ladder if strike else []
-            standing = await self._people.standing(
+            standing = standing_of(
+                conn,
                 community,
                 person,
                 (target.platform, target.chat_id, target.user_id),
@@ -125,13 +133,12 @@ class Enforcer:
         notice = self._notice(decision, job.guideline, texts) + ladder_note
         also_ban: tuple[tuple[str, str, str], ...] = ()
         if decision.sanction is Sanction.BAN and job.community.share_bans:
-            also_ban = await self._linked(job.community, person, target)
+            also_ban = _linked(accounts_of(conn, community, person), job.community, target)
         rules = ", ".join(sorted({h.rule for h in decision.hits if not h.shadow}))
         reason = job.reason or (f"{job.guideline} ({rules})" if job.guideline else rules)
         planned = decision.plan(target, job.origin, now, reason, notice, also_ban)
         if not job.tell:
             planned = [a for a in planned if a.kind is not ActionKind.WARN]
-        actions = [*planned, *job.extra]
         draft = CaseDraft(
             community_id=community,
             origin_key=job.origin,
@@ -154,8 +161,7 @@ class Enforcer:
             model_note=job.model_note,
             dry_run=job.dry,
         )
-        recorded = await self._audit.record_case(draft, actions, SKIPPED if job.dry else PENDING)
-        return recorded, decision, strikes
+        return Prepared(draft, [*planned, *job.extra], (decision, strikes))
 
     def _ladder(
         self, decision: Decision, counts: tuple[int, ...], texts: Texts
@@ -184,18 +190,19 @@ class Enforcer:
         key = f"notice.{kind}" if guideline else f"notice.{kind}_plain"
         return texts(key, guideline=guideline, duration=texts.duration(decision.duration))
 
-    async def _linked(
-        self, community: CommunityConfig, person: str, target: Target
-    ) -> tuple[tuple[str, str, str], ...]:
-        """The (platform, chat, user) a shared ban must also reach: every other account of the
-        person in every chat of the community."""
-        found = []
-        for account in await self._people.accounts(community.id, person):
-            for chat in community.platforms.get(account.platform, ()):
-                if (account.platform, chat, account.user_id) != (
-                    target.platform,
-                    target.chat_id,
-                    target.user_id,
-                ):
-                    found.append((account.platform, chat, account.user_id))
-        return tuple(found)
+
+def _linked(
+    accounts: list[Account], community: CommunityConfig, target: Target
+) -> tuple[tuple[str, str, str], ...]:
+    """The (platform, chat, user) a shared ban must also reach: every other account of the
+    person in every chat of the community."""
+    found = []
+    for account in accounts:
+        for chat in community.platforms.get(account.platform, ()):
+            if (account.platform, chat, account.user_id) != (
+                target.platform,
+                target.chat_id,
+                target.user_id,
+            ):
+                found.append((account.platform, chat, account.user_id))
+    return tuple(found)

@@ -26,7 +26,6 @@ from bot.pipeline import Judgement, Pipeline
 from bot.replay_input import Row, read_rows
 from storage.audit import AuditLog
 from storage.db import Database
-from storage.people import People
 
 PROGRESS_EVERY = 250
 
@@ -146,7 +145,7 @@ async def run_replay(
         enforcer = None
         if db is not None:
             await db.migrate()
-            enforcer = Enforcer(config, AuditLog(db), People(db), None, utcnow)
+            enforcer = Enforcer(config, AuditLog(db), None, utcnow)
         pipeline = Pipeline(config, clock=utcnow, enforcer=enforcer)
         base = datetime.now(UTC).replace(microsecond=0)
         for item in items:

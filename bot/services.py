@@ -87,7 +87,7 @@ def build_services(
     audit = AuditLog(db, worker)
     people = People(db)
     executor = Executor(ActionQueue(db, worker), adapters, clock)
-    enforcer = Enforcer(config, audit, people, executor, clock)
+    enforcer = Enforcer(config, audit, executor, clock)
     metrics = Metrics(db, clock)
     messenger = Messenger(adapters)
     alerts = Alerts(config, messenger, clock)

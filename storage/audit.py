@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
@@ -78,6 +78,18 @@ class StoredAction:
     """A notice that was handed to the platform by a try whose result was never written."""
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared(Generic[T]):
+    """A case drafted inside its write transaction (see `AuditLog.record_prepared`)."""
+
+    draft: CaseDraft
+    actions: Sequence[Action]
+    extra: T
+
+
 @dataclass(frozen=True, slots=True)
 class Recorded:
     """The result of `record_case`. `created` is False when the origin key was already known."""
@@ -134,17 +146,36 @@ class AuditLog:
         the existing case with `created=False`, so a redelivered message converges. (The
         insert is tried first: a new message, the common case, costs no lookup.)
         """
+        recorded, _ = await self.record_prepared(lambda _: Prepared(draft, actions, None), status)
+        return recorded
+
+    async def record_prepared(
+        self, prepare: Callable[[Connection], Prepared[T]], status: str = PENDING
+    ) -> tuple[Recorded, T]:
+        """`record_case` for a case that depends on what the database holds (a member's
+        strikes, linked accounts): `prepare(conn)` reads what it needs and drafts the case
+        inside the same write transaction, so what it read cannot change before the case is
+        written, and the whole case costs one transaction. Returns the record and what
+        `prepare` added. Idempotent on the draft's origin key like `record_case` (the
+        existing case comes back with what `prepare` makes of the database now)."""
         for attempt in range(3):
             try:
-                return await self.db.transact(self._insert, draft, actions, status)  # type: ignore[no-any-return]
+                return await self.db.transact(self._prepare_and_insert, prepare, status)  # type: ignore[no-any-return]
             except IntegrityError:
+                again = await self.db.query(prepare)
                 async with self.db.read() as conn:
-                    existing = await self._existing(conn, draft.origin_key)
+                    existing = await self._existing(conn, again.draft.origin_key)
                 if existing is not None:
-                    return existing
+                    return existing, again.extra
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def _prepare_and_insert(
+        self, conn: Connection, prepare: Callable[[Connection], Prepared[T]], status: str
+    ) -> tuple[Recorded, T]:
+        prepared = prepare(conn)
+        return self._insert(conn, prepared.draft, prepared.actions, status), prepared.extra
 
     async def _existing(self, conn: AsyncConnection, origin_key: str) -> Recorded | None:
         row = (

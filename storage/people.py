@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from storage.db import Database
+from storage.db import Database, lock_id
 from storage.models import ActionRow
 from storage.models_community import IdentityRow, LinkCodeRow, StrikeRow
 
@@ -32,21 +32,12 @@ class People:
         self.db = db
 
     async def person(self, community: str, platform: str, user_id: str) -> str:
-        found = await self.db.query(_person, community, platform, user_id)
+        found = await self.db.query(person_of, community, platform, user_id)
         return found or default_person(platform, user_id)
 
     async def accounts(self, community: str, person: str) -> list[Account]:
         """Every account of a person (the unlinked default account included)."""
-        async with self.db.read() as conn:
-            rows = await conn.execute(
-                select(IdentityRow.platform, IdentityRow.user_id).where(
-                    IdentityRow.community_id == community, IdentityRow.person_id == person
-                )
-            )
-            found = [Account(p, u) for p, u in rows]
-        platform, _, user = person.partition(":")
-        own = Account(platform, user)
-        return found if own in found else [own, *found]
+        return await self.db.query(accounts_of, community, person)  # type: ignore[no-any-return]
 
     async def new_link_code(
         self, code: str, community: str, platform: str, user_id: str, expires_at: datetime
@@ -138,7 +129,7 @@ class People:
     ) -> Standing:
         """In one read: the end of the member's (platform, chat, user) current timeout, and
         the person's strikes since each of `windows`."""
-        return await self.db.query(_standing, community, person, member, now, windows)  # type: ignore[no-any-return]
+        return await self.db.query(standing_of, community, person, member, now, windows)  # type: ignore[no-any-return]
 
     async def pardon(self, case_id: int, by: str, now: datetime) -> bool:
         """Pardon the strike a case gave. False when it had none (or was pardoned already)."""
@@ -164,7 +155,7 @@ class Standing:
     strikes: tuple[int, ...]
 
 
-def _person(conn: Connection, community: str, platform: str, user_id: str) -> str | None:
+def person_of(conn: Connection, community: str, platform: str, user_id: str) -> str | None:
     return conn.scalar(
         select(IdentityRow.person_id).where(
             IdentityRow.community_id == community,
@@ -174,7 +165,29 @@ def _person(conn: Connection, community: str, platform: str, user_id: str) -> st
     )
 
 
-def _standing(
+def accounts_of(conn: Connection, community: str, person: str) -> list[Account]:
+    """`People.accounts` inside a transaction of the caller's."""
+    rows = conn.execute(
+        select(IdentityRow.platform, IdentityRow.user_id).where(
+            IdentityRow.community_id == community, IdentityRow.person_id == person
+        )
+    )
+    found = [Account(p, u) for p, u in rows]
+    platform, _, user = person.partition(":")
+    own = Account(platform, user)
+    return found if own in found else [own, *found]
+
+
+def hold_strikes(conn: Connection, community: str, person: str) -> None:
+    """Inside a write transaction that counts a person's strikes and adds one: wait until
+    no other process's transaction does the same for this person (PostgreSQL). SQLite needs
+    nothing: its write transactions already run one at a time."""
+    if conn.dialect.name == "postgresql":
+        key = lock_id(f"strikes:{community}:{person}")
+        conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def standing_of(
     conn: Connection,
     community: str,
     person: str,

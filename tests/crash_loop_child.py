@@ -8,14 +8,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text as sql
 
 from adapters.base import TargetGone
 from adapters.fake import FakeAdapter
 from bot.actions import Action
 from bot.app import App
 from bot.config import parse_config
-from storage.audit import AuditLog, CaseDraft, Recorded
+from storage.audit import AuditLog, Prepared, Recorded
 from tests.conftest import config_on
 
 POLICY = """
@@ -75,16 +79,20 @@ class Platform(FakeAdapter):
 
 async def scenario(url: str, calls: Path, acks: Path, done: Path) -> None:
     config = config_on(url, parse_config(POLICY, "crash.toml"))
-    record = AuditLog.record_case
+    record = AuditLog.record_prepared
 
     async def acknowledged(
-        self: AuditLog, draft: CaseDraft, actions: object, status: str = "pending"
-    ) -> Recorded:
-        done = await record(self, draft, actions, status)  # type: ignore[arg-type]
-        await asyncio.to_thread(_append, acks, draft.origin_key, False)
+        self: AuditLog, prepare: Callable[[Any], Prepared[Any]], status: str = "pending"
+    ) -> tuple[Recorded, Any]:
+        done = await record(self, prepare, status)
+        async with self.db.read() as conn:
+            origin = await conn.scalar(
+                sql("SELECT origin_key FROM cases WHERE id = :id"), {"id": done[0].case_id}
+            )
+        await asyncio.to_thread(_append, acks, origin, False)
         return done
 
-    AuditLog.record_case = acknowledged  # type: ignore[method-assign]
+    AuditLog.record_prepared = acknowledged  # type: ignore[method-assign]
     platform = Platform(calls)
     app = asyncio.create_task(App(config, [platform]).run())
     await platform.ready.wait()

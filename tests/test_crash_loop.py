@@ -2,7 +2,7 @@
 on PostgreSQL: no acknowledged case is lost, no platform call lacks its audit row, no action
 takes effect twice, and the database is whole after every kill.
 
-A case is acknowledged when `record_case` returned (its commit is done); the child logs it
+A case is acknowledged when `record_prepared` returned (its commit is done); the child logs it
 then. The fake platform logs every call durably before answering. A kill that falls between
 a platform call and the write of its result makes the next run apply that action again: that
 is counted as a repeated call, and it is harmless (a second delete finds the message gone, a
