@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,6 +20,9 @@ from storage.models_community import StrikeRow
 PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
 CASE_INSERT = insert(CaseRow).returning(CaseRow.id)
 ACTIONS_INSERT = insert(ActionRow).returning(*ActionRow.__table__.c)
+HITS_INSERT = insert(HitRow)
+STRIKE_INSERT = insert(StrikeRow)
+LAST_NUMBER = select(func.max(CaseRow.number)).where(CaseRow.community_id == bindparam("community"))
 LEASE = timedelta(minutes=2)
 """How long a process may take to apply the actions it claimed before any other process may
 claim them again (a process that was killed and restarts under its own name takes its
@@ -201,9 +204,7 @@ class AuditLog:
         if conn.dialect.name == "postgresql":  # case numbers count up one process at a time
             key = lock_id(f"case-number:{draft.community_id}")
             conn.execute(select(func.pg_advisory_xact_lock(key)))
-        last = conn.scalar(
-            select(func.max(CaseRow.number)).where(CaseRow.community_id == draft.community_id)
-        )
+        last = conn.scalar(LAST_NUMBER, {"community": draft.community_id})
         number = (last or 0) + 1
         decision = draft.decision
         inserted = conn.execute(
@@ -237,7 +238,7 @@ class AuditLog:
         case_id: int = inserted.scalar_one()
         if decision.hits:
             conn.execute(
-                insert(HitRow),
+                HITS_INSERT,
                 [
                     {
                         "case_id": case_id,
@@ -254,7 +255,7 @@ class AuditLog:
             )
         if draft.strike_person is not None:
             conn.execute(
-                insert(StrikeRow),
+                STRIKE_INSERT,
                 {
                     "community_id": draft.community_id,
                     "person_id": draft.strike_person,

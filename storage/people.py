@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Executable, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from storage.db import Database, lock_id
@@ -155,14 +156,15 @@ class Standing:
     strikes: tuple[int, ...]
 
 
+_PERSON = select(IdentityRow.person_id).where(
+    IdentityRow.community_id == bindparam("community"),
+    IdentityRow.platform == bindparam("platform"),
+    IdentityRow.user_id == bindparam("user"),
+)
+
+
 def person_of(conn: Connection, community: str, platform: str, user_id: str) -> str | None:
-    return conn.scalar(
-        select(IdentityRow.person_id).where(
-            IdentityRow.community_id == community,
-            IdentityRow.platform == platform,
-            IdentityRow.user_id == user_id,
-        )
-    )
+    return conn.scalar(_PERSON, {"community": community, "platform": platform, "user": user_id})
 
 
 def accounts_of(conn: Connection, community: str, person: str) -> list[Account]:
@@ -198,56 +200,59 @@ def standing_of(
     until = _timed_out(conn, *member, now)
     if not windows:
         return Standing(until, ())
-    # Every window's count in one pass over the person's strikes since the widest one.
-    counts = conn.execute(
-        select(
-            *(func.count(StrikeRow.id).filter(StrikeRow.created_at >= since) for since in windows)
-        ).where(
-            StrikeRow.community_id == community,
-            StrikeRow.person_id == person,
-            StrikeRow.created_at >= min(windows),
-            StrikeRow.pardoned_at.is_(None),
-        )
-    ).one()
+    params = {"community": community, "person": person, "since": min(windows)}
+    params.update({f"w{n}": since for n, since in enumerate(windows)})
+    counts = conn.execute(_strike_counts(len(windows)), params).one()
     return Standing(until, tuple(int(n or 0) for n in counts))
 
 
-def _strikes(conn: Connection, community: str, person: str, since: datetime) -> int:
-    return int(
-        conn.scalar(
-            select(func.count(StrikeRow.id)).where(
-                StrikeRow.community_id == community,
-                StrikeRow.person_id == person,
-                StrikeRow.created_at >= since,
-                StrikeRow.pardoned_at.is_(None),
-            )
+@functools.cache
+def _strike_counts(windows: int) -> Executable:
+    """Every window's count in one pass over the person's strikes since the widest one (the
+    statement is built once per number of windows: the hot path only binds values)."""
+    return select(
+        *(
+            func.count(StrikeRow.id).filter(StrikeRow.created_at >= bindparam(f"w{n}"))
+            for n in range(windows)
         )
-        or 0
+    ).where(
+        StrikeRow.community_id == bindparam("community"),
+        StrikeRow.person_id == bindparam("person"),
+        StrikeRow.created_at >= bindparam("since"),
+        StrikeRow.pardoned_at.is_(None),
     )
+
+
+def _strikes(conn: Connection, community: str, person: str, since: datetime) -> int:
+    counts = conn.execute(
+        _strike_counts(1), {"community": community, "person": person, "since": since, "w0": since}
+    ).one()
+    return int(counts[0] or 0)
+
+
+_MEMBER = (
+    ActionRow.platform == bindparam("platform"),
+    ActionRow.chat_id == bindparam("chat"),
+    ActionRow.user_id == bindparam("user"),
+    or_(ActionRow.status == "applied", ActionRow.status == "pending"),
+)
+_LATEST_TIMEOUT = (
+    select(ActionRow.id, ActionRow.until)
+    .where(*_MEMBER, ActionRow.kind == "timeout", ActionRow.until > bindparam("now"))
+    .order_by(ActionRow.id.desc())
+    .limit(1)
+)
+_LIFTED = select(func.count(ActionRow.id)).where(
+    *_MEMBER, ActionRow.kind == "untimeout", ActionRow.id > bindparam("after")
+)
 
 
 def _timed_out(
     conn: Connection, platform: str, chat_id: str, user_id: str, now: datetime
 ) -> datetime | None:
-    member = (
-        ActionRow.platform == platform,
-        ActionRow.chat_id == chat_id,
-        ActionRow.user_id == user_id,
-        ActionRow.status.in_(("applied", "pending")),
-    )
-    latest = (
-        conn.execute(
-            select(ActionRow.id, ActionRow.until)
-            .where(*member, ActionRow.kind == "timeout", ActionRow.until > now)
-            .order_by(ActionRow.id.desc())
-            .limit(1)
-        )
-    ).first()
+    member = {"platform": platform, "chat": chat_id, "user": user_id}
+    latest = conn.execute(_LATEST_TIMEOUT, {**member, "now": now}).first()
     if latest is None:
         return None
-    lifted = conn.scalar(
-        select(func.count(ActionRow.id)).where(
-            *member, ActionRow.kind == "untimeout", ActionRow.id > latest.id
-        )
-    )
+    lifted = conn.scalar(_LIFTED, {**member, "after": latest.id})
     return None if lifted else latest.until
