@@ -4,7 +4,6 @@ write transactions, cross-process locks and migrations."""
 from __future__ import annotations
 
 import asyncio
-import weakref
 import zlib
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -83,8 +82,6 @@ class Database:
         self._writers = asyncio.Lock() if self.is_sqlite else None
         # Each cross-process hold keeps a connection; at most half the pool may, so holders
         # always find a connection for their own work (no pool deadlock).
-        self._holders = asyncio.Semaphore(max(1, pool_size // 2))
-        self._held: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._group: GroupCommit | None = None
         self._reader: ThreadPoolExecutor | None = None
         self._read_conn: Connection | None = None
@@ -166,28 +163,6 @@ class Database:
         a time."""
         if self.is_postgres:
             await conn.execute(select(func.pg_advisory_xact_lock(lock_id(name))))
-
-    @asynccontextmanager
-    async def hold(self, name: str) -> AsyncIterator[None]:
-        """Hold the lock `name` across several transactions, for this process (an asyncio
-        lock) and, on PostgreSQL, for every process (a session advisory lock on a connection
-        of its own)."""
-        local = self._held.get(name)
-        if local is None:
-            local = self._held[name] = asyncio.Lock()
-        async with local:
-            if not self.is_postgres:
-                yield
-                return
-            async with self._holders, self.engine.connect() as conn:
-                key = lock_id(name)
-                await conn.execute(select(func.pg_advisory_lock(key)))
-                await conn.commit()
-                try:
-                    yield
-                finally:
-                    await conn.execute(select(func.pg_advisory_unlock(key)))
-                    await conn.commit()
 
     async def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision (run on every start; processes
