@@ -18,12 +18,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,9 +67,10 @@ def soak_config(model: bool) -> Config:
     return config.model_copy(update=update)
 
 
-def messages(count: int) -> list[Message]:
+def messages(count: int, platforms: tuple[str, ...] = PLATFORMS) -> list[Message]:
     """The benchmark's seeded chat mix (10% abusive, spam bursts, hostile input), each
-    message on one platform or the other, with fresh ids and times."""
+    message on one platform or the other, with fresh ids and times (only those of
+    `platforms`: a process that serves one platform gets that platform's half)."""
     mix = [item.msg for item in _mix.chat_mix(2000, 6)]
     chats = {"telegram": "-100", "discord": "42"}
     out = []
@@ -90,7 +93,7 @@ def messages(count: int) -> list[Message]:
                 sent_at=utcnow(),
             )  # fmt: skip
         )
-    return out
+    return [m for m in out if m.platform in platforms]
 
 
 def fresh(msg: Message, message_id: str, pass_: str) -> Message:
@@ -111,6 +114,8 @@ class Step:
     rss: float
     cases: int
     unscored: float
+    latencies: list[float]
+    elapsed: float
 
 
 async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> Step:
@@ -147,20 +152,35 @@ async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> 
     finished = loop.time()  # past the window when the core could not keep up
     stop.set()
     await watcher
+    return _step(rate, latencies, max(finished - start, seconds), max(lags), rss_mb() - rss_before)
+
+
+def _step(rate: int, latencies: list[float], elapsed: float, lag: float, rss: float) -> Step:
     latencies.sort()
     return Step(
         rate=rate,
-        achieved=len(latencies) / max(finished - start, seconds),
+        achieved=len(latencies) / elapsed,
         p50=latencies[len(latencies) // 2] * 1000,
         p99=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        lag=max(lags) * 1000,
-        rss=rss_mb() - rss_before,
+        lag=lag * 1000,
+        rss=rss,
         cases=0,
         unscored=0.0,
+        latencies=latencies,
+        elapsed=elapsed,
     )
 
 
-async def soak(url: str, rates: list[int], seconds: float, model: bool) -> list[Step]:
+async def soak(
+    url: str,
+    rates: list[int],
+    seconds: float,
+    model: bool,
+    served: tuple[str, ...] = PLATFORMS,
+    together: Barrier | None = None,
+) -> list[Step]:
+    """Offer each rate in turn (a process serving some of the platforms offers its share of
+    each rate, starting each step `together` with the other processes)."""
     config = soak_config(model)
     db = Database(url)
     await db.migrate()
@@ -184,20 +204,25 @@ async def soak(url: str, rates: list[int], seconds: float, model: bool) -> list[
     gc.freeze()
     services = build_services(config, db, fakes, utcnow, classifier)
     core = Core(services)
-    batch = messages(4000)
+    batch = messages(4000, served)
+    share = len(served) / len(PLATFORMS)
     flusher = asyncio.create_task(services.metrics.run(stop, every=2.0))
     # A running bot is warm: its FAQ read, its statements compiled, its caches filled.
-    await offer(core, batch, 200, 2.0)
+    await offer(core, batch, round(200 * share), 2.0)
     steps = []
     for rate in rates:
-        before = await _count(db, "SELECT count(*) FROM cases")
+        before = await _cases(db, served)
         outcomes.clear()
-        step = await offer(core, batch, rate, seconds)
-        step.cases = await _count(db, "SELECT count(*) FROM cases") - before
+        if together is not None:
+            await asyncio.to_thread(together.wait)
+        step = await offer(core, batch, round(rate * share), seconds)
+        step.rate = rate
+        step.cases = await _cases(db, served) - before
         if model:
             step.unscored = outcomes["unscored"] / max(1, sum(outcomes.values()))
         steps.append(step)
-        print(_row(url, step, model), flush=True)
+        if together is None:
+            print(_row(url, step, model), flush=True)
     stop.set()
     await flusher
     if worker is not None:
@@ -206,13 +231,16 @@ async def soak(url: str, rates: list[int], seconds: float, model: bool) -> list[
     return steps
 
 
-async def _count(db: Database, query: str) -> int:
+async def _cases(db: Database, platforms: tuple[str, ...]) -> int:
+    """Cases so far on `platforms` (a process counts its own platform's)."""
+    query = "SELECT count(*) FROM cases WHERE platform = :platform"
     async with db.read() as conn:
-        return int(await conn.scalar(sql(query)) or 0)
+        return sum([int(await conn.scalar(sql(query), {"platform": p}) or 0) for p in platforms])
 
 
-def _row(url: str, step: Step, model: bool) -> str:
+def _row(url: str, step: Step, model: bool, processes: int = 1) -> str:
     store = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    store += " x2" if processes == 2 else ""
     rate, p99, lag = TARGET
     met = step.rate < rate or (step.achieved >= rate * 0.98 and step.p99 < p99 and step.lag < lag)
     extra = f" {step.unscored:>9.0%}" if model else ""
@@ -223,12 +251,63 @@ def _row(url: str, step: Step, model: bool) -> str:
     )
 
 
+def run(url: str, rates: list[int], seconds: float, model: bool, processes: int) -> None:
+    if processes == 1:
+        asyncio.run(soak(url, rates, seconds, model))
+        return
+    spawn = multiprocessing.get_context("spawn")
+    together = spawn.Barrier(len(PLATFORMS))
+    results = spawn.Queue()
+    children = [
+        spawn.Process(target=_serve, args=(url, rates, seconds, model, p, together, results))
+        for p in PLATFORMS
+    ]
+    for child in children:
+        child.start()
+    parts = [results.get() for _ in children]
+    for child in children:
+        child.join()
+    for n, rate in enumerate(rates):
+        steps = [part[n] for part in parts]
+        step = _step(
+            rate,
+            [t for s in steps for t in s.latencies],
+            max(s.elapsed for s in steps),
+            max(s.lag for s in steps) / 1000,
+            max(s.rss for s in steps),
+        )
+        step.cases = sum(s.cases for s in steps)
+        step.unscored = sum(s.unscored for s in steps) / len(steps)
+        print(_row(url, step, model, processes), flush=True)
+
+
+def _serve(
+    url: str,
+    rates: list[int],
+    seconds: float,
+    model: bool,
+    platform: str,
+    together: Barrier,
+    results: multiprocessing.Queue,  # type: ignore[type-arg]
+) -> None:
+    """One of two processes: serves `platform` alone, and hands its steps to the parent."""
+    results.put(asyncio.run(soak(url, rates, seconds, model, (platform,), together)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default="500,1000,2000,3000,4000")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--model", action="store_true", help="run the offline model too")
     parser.add_argument("--stores", default="sqlite,postgres")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2: a Telegram process and a Discord process on one database, as the README "
+        "splits the work over cores; each is offered its platform's half of every rate",
+    )
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
     extra = f" {'unscored':>9}" if args.model else ""
@@ -241,14 +320,14 @@ def main() -> int:
         for store in args.stores.split(","):
             if store == "sqlite":
                 url = f"sqlite+aiosqlite:///{folder}/audit.db"
-                asyncio.run(soak(url, rates, args.seconds, args.model))
+                run(url, rates, args.seconds, args.model, args.processes)
             else:
                 from tests.servers import start_postgres
 
                 cluster = start_postgres()
                 try:
                     url = cluster.fresh_database()
-                    asyncio.run(soak(url, rates, args.seconds, args.model))
+                    run(url, rates, args.seconds, args.model, args.processes)
                 finally:
                     cluster.stop()
                     shutil.rmtree(cluster.root, ignore_errors=True)
