@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.actions import Action, ActionKind, Decision
-from storage.db import Database, lock_id
+from storage import numbers
+from storage.db import Database
 from storage.models import ActionRow, CaseRow, HitRow
 from storage.models_community import StrikeRow
 
@@ -22,7 +23,6 @@ CASE_INSERT = insert(CaseRow).returning(CaseRow.id)
 ACTIONS_INSERT = insert(ActionRow).returning(*ActionRow.__table__.c)
 HITS_INSERT = insert(HitRow)
 STRIKE_INSERT = insert(StrikeRow)
-LAST_NUMBER = select(func.max(CaseRow.number)).where(CaseRow.community_id == bindparam("community"))
 LEASE = timedelta(minutes=2)
 """How long a process may take to apply the actions it claimed before any other process may
 claim them again (a process that was killed and restarts under its own name takes its
@@ -201,11 +201,7 @@ class AuditLog:
     ) -> Recorded:
         """The write itself: plain synchronous statements, run whole by `Database.transact`
         (in the SQLite writer's thread, or in a PostgreSQL transaction)."""
-        if conn.dialect.name == "postgresql":  # case numbers count up one process at a time
-            key = lock_id(f"case-number:{draft.community_id}")
-            conn.execute(select(func.pg_advisory_xact_lock(key)))
-        last = conn.scalar(LAST_NUMBER, {"community": draft.community_id})
-        number = (last or 0) + 1
+        number = numbers.first(conn, draft.community_id)
         decision = draft.decision
         inserted = conn.execute(
             CASE_INSERT,
@@ -296,4 +292,5 @@ class AuditLog:
             )
             # One multi-row INSERT: ids follow the actions' order.
             stored = tuple(sorted((stored_action(row) for row in rows), key=lambda a: a.id))
+        number = numbers.settle(conn, draft.community_id, case_id, number)
         return Recorded(case_id, number, True, stored)
