@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from storage.file_lock import FileLock
 from storage.group_commit import GroupCommit
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -65,7 +66,7 @@ class Database:
 
     PostgreSQL (asyncpg) is the path for several processes: writers run concurrently at READ
     COMMITTED (synchronous_commit stays on), and what must be serialised across processes
-    takes a row lock or an advisory lock (`serialize`, `hold`).
+    takes a row lock or an advisory lock (`serialize`).
     """
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
@@ -80,8 +81,7 @@ class Database:
             options = {"pool_size": pool_size, "max_overflow": pool_size * 2, "pool_timeout": 60}
         self.engine: AsyncEngine = create_async_engine(url, **options)
         self._writers = asyncio.Lock() if self.is_sqlite else None
-        # Each cross-process hold keeps a connection; at most half the pool may, so holders
-        # always find a connection for their own work (no pool deadlock).
+        self._turns: FileLock | None = None
         self._group: GroupCommit | None = None
         self._reader: ThreadPoolExecutor | None = None
         self._read_conn: Connection | None = None
@@ -90,7 +90,8 @@ class Database:
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
             if parsed.database and parsed.database != ":memory:":
                 assert self._writers is not None
-                self._group = GroupCommit(url, _sqlite_pragmas, self._writers)
+                self._turns = FileLock(Path(f"{parsed.database}-writer.lock"))
+                self._group = GroupCommit(url, _sqlite_pragmas, self._writers, self._turns)
                 self._reader = ThreadPoolExecutor(1, thread_name_prefix="modbot-reader")
                 self._read_engine = create_engine(url.replace("+aiosqlite", ""), poolclass=NullPool)
                 event.listen(self._read_engine, "connect", _sqlite_pragmas)
@@ -149,7 +150,14 @@ class Database:
             yield
             return
         async with self._writers:
-            yield
+            if self._turns is None:
+                yield
+                return
+            await asyncio.to_thread(self._turns.acquire)
+            try:
+                yield
+            finally:
+                self._turns.release()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -179,6 +187,8 @@ class Database:
             self._reader.shutdown(wait=True)
             self._read_engine.dispose()
         await self.engine.dispose()
+        if self._turns is not None:
+            self._turns.close()
 
     async def __aenter__(self) -> Database:
         return self

@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
+from storage.file_lock import FileLock
+
 MAX_BATCH = 64
 
 
@@ -30,10 +32,17 @@ class _Job:
 
 
 class GroupCommit:
-    def __init__(self, url: str, on_connect: Callable[..., None], lock: asyncio.Lock) -> None:
+    def __init__(
+        self,
+        url: str,
+        on_connect: Callable[..., None],
+        lock: asyncio.Lock,
+        turns: FileLock | None = None,
+    ) -> None:
         self.engine: Engine = create_engine(url.replace("+aiosqlite", ""), poolclass=NullPool)
         event.listen(self.engine, "connect", on_connect)
         self._lock = lock
+        self._turns = turns
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="modbot-writer")
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._server: asyncio.Task[None] | None = None
@@ -70,6 +79,15 @@ class GroupCommit:
         """All jobs in one transaction; if one raises, the transaction is rolled back and
         the batch run again with a SAVEPOINT around each job (a rare path: a redelivered
         message's case, a constraint), so only that job fails."""
+        if self._turns is not None:
+            self._turns.acquire()  # other processes on the file wait for this batch
+        try:
+            return self._run(jobs)
+        finally:
+            if self._turns is not None:
+                self._turns.release()
+
+    def _run(self, jobs: list[_Job]) -> list[tuple[bool, Any]]:
         try:
             if self._conn is None:
                 self._conn = self.engine.connect()
