@@ -19,12 +19,11 @@ import argparse
 import asyncio
 import gc
 import multiprocessing
-import os
 import shutil
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[1:1] = [str(ROOT), str(ROOT / "bench")]
 
 import _mix  # noqa: E402
+from _offer import Step, offer, step_of  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
 from adapters.fake import FakeAdapter  # noqa: E402
@@ -45,11 +45,6 @@ from storage.db import Database  # noqa: E402
 
 PLATFORMS = ("telegram", "discord")
 TARGET = (2_000, 20.0, 100.0)  # msg/s, p99 ms, loop lag ms
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def soak_config(model: bool) -> Config:
@@ -94,81 +89,6 @@ def messages(count: int, platforms: tuple[str, ...] = PLATFORMS) -> list[Message
             )  # fmt: skip
         )
     return [m for m in out if m.platform in platforms]
-
-
-def fresh(msg: Message, message_id: str, pass_: str) -> Message:
-    """The message again as a new one; each pass over the batch (at each rate) has its own
-    people, so no one repeats themselves (duplicates) faster than the mix intends."""
-    user = f"{msg.author.user_id}.{pass_}"
-    author = replace(msg.author, user_id=user, name=user)
-    return replace(msg, message_id=message_id, sent_at=utcnow(), author=author)
-
-
-@dataclass
-class Step:
-    rate: int
-    achieved: float
-    p50: float
-    p99: float
-    lag: float
-    rss: float
-    cases: int
-    unscored: float
-    latencies: list[float]
-    elapsed: float
-
-
-async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> Step:
-    loop = asyncio.get_running_loop()
-    latencies: list[float] = []
-    lags = [0.0]
-    stop = asyncio.Event()
-
-    async def watch() -> None:
-        while not stop.is_set():
-            before = loop.time()
-            await asyncio.sleep(0.01)
-            lags.append(loop.time() - before - 0.01)
-
-    async def handle(msg: Message, due: float) -> None:
-        await core.on_message(msg)
-        latencies.append(loop.time() - due)
-
-    total = int(rate * seconds)
-    rss_before = rss_mb()
-    watcher = asyncio.create_task(watch())
-    tasks: list[asyncio.Task[None]] = []
-    start = loop.time()
-    sent = 0
-    while sent < total:
-        now = loop.time()
-        while sent < total and start + sent / rate <= now:
-            pass_ = f"{rate}.{sent // len(batch)}"
-            msg = fresh(batch[sent % len(batch)], f"r{rate}-{sent}", pass_)
-            tasks.append(asyncio.create_task(handle(msg, start + sent / rate)))
-            sent += 1
-        await asyncio.sleep(0.002)
-    await asyncio.gather(*tasks)
-    finished = loop.time()  # past the window when the core could not keep up
-    stop.set()
-    await watcher
-    return _step(rate, latencies, max(finished - start, seconds), max(lags), rss_mb() - rss_before)
-
-
-def _step(rate: int, latencies: list[float], elapsed: float, lag: float, rss: float) -> Step:
-    latencies.sort()
-    return Step(
-        rate=rate,
-        achieved=len(latencies) / elapsed,
-        p50=latencies[len(latencies) // 2] * 1000,
-        p99=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        lag=lag * 1000,
-        rss=rss,
-        cases=0,
-        unscored=0.0,
-        latencies=latencies,
-        elapsed=elapsed,
-    )
 
 
 async def soak(
@@ -269,7 +189,7 @@ def run(url: str, rates: list[int], seconds: float, model: bool, processes: int)
         child.join()
     for n, rate in enumerate(rates):
         steps = [part[n] for part in parts]
-        step = _step(
+        step = step_of(
             rate,
             [t for s in steps for t in s.latencies],
             max(s.elapsed for s in steps),

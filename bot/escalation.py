@@ -108,18 +108,21 @@ class Escalations:
             deadline=f"{esc.deadline:%Y-%m-%d %H:%M}",
         )
         buttons = tuple(Button(verdict_label(texts, v), f"esc:{esc.id}:{v}") for v in esc.options)
-        for platform, channel in community.moderator_channels.items():
-            posted = await self._messenger.send(
-                Reply(
-                    platform,
-                    esc.chat_id if platform == esc.platform else "",
-                    channel,
-                    body,
-                    buttons=buttons,
+        posted = await asyncio.gather(
+            *(
+                self._messenger.send(
+                    Reply(
+                        platform,
+                        esc.chat_id if platform == esc.platform else "",
+                        channel,
+                        body,
+                        buttons=buttons,
+                    )
                 )
+                for platform, channel in community.moderator_channels.items()
             )
-            if posted is not None:
-                await self.store.add_notice(esc.id, posted)
+        )
+        await self.store.add_notices(esc.id, [p for p in posted if p is not None])
 
     async def vote(self, vote: Vote) -> Response:
         """A moderator's verdict. Exactly one vote wins; later voters learn who decided."""

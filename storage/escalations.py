@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,17 +93,15 @@ class EscalationStore:
         values["excerpt"] = clean_text(draft.excerpt) if draft.excerpt is not None else None
         values["reason"] = clean_text(draft.reason, 1000)
         try:
-            new_id = await self.db.transact(_insert, {**values, "notices": []})
-            created = True
+            return await self.db.transact(_insert, {**values, "notices": []}), True
         except IntegrityError:
             async with self.db.read() as conn:
-                new_id = await conn.scalar(  # type: ignore[assignment]
+                new_id = await conn.scalar(
                     select(EscalationRow.id).where(EscalationRow.origin_key == draft.origin_key)
                 )
-            created = False
-        found = await self.get(int(new_id))
+        found = await self.get(int(new_id or 0))
         assert found is not None
-        return found, created
+        return found, False
 
     async def get(self, escalation_id: int) -> Escalation | None:
         async with self.db.read() as conn:
@@ -165,9 +164,11 @@ class EscalationStore:
             )
         return done.rowcount == 1
 
-    async def add_notice(self, escalation_id: int, posted: Posted) -> None:
-        notice = {k: getattr(posted, k) for k in posted.__slots__}
-        await self.db.transact(_add_notice, escalation_id, notice)
+    async def add_notices(self, escalation_id: int, posted: Sequence[Posted]) -> None:
+        """Remember where the escalation's notices were posted (to edit them later)."""
+        notices = [{k: getattr(p, k) for k in p.__slots__} for p in posted]
+        if notices:
+            await self.db.transact(_add_notices, escalation_id, notices)
 
     async def open_ones(self, community: str | None = None) -> list[Escalation]:
         query = select(EscalationRow).where(EscalationRow.status == OPEN)
@@ -188,15 +189,18 @@ class EscalationStore:
             return [_escalation(r) for r in rows]
 
 
-def _insert(conn: Connection, values: dict[str, Any]) -> int:
-    inserted = conn.execute(insert(EscalationRow).returning(EscalationRow.id), values)
-    return int(inserted.scalar_one())
+_INSERT = insert(EscalationRow).returning(*EscalationRow.__table__.c)
 
 
-def _add_notice(conn: Connection, escalation_id: int, notice: dict[str, Any]) -> None:
+def _insert(conn: Connection, values: dict[str, Any]) -> Escalation:
+    """The new escalation, read back from the INSERT itself."""
+    return _escalation(conn.execute(_INSERT, values).one())
+
+
+def _add_notices(conn: Connection, escalation_id: int, notices: list[dict[str, Any]]) -> None:
     current = conn.scalar(select(EscalationRow.notices).where(EscalationRow.id == escalation_id))
     conn.execute(
         update(EscalationRow)
         .where(EscalationRow.id == escalation_id)
-        .values(notices=[*(current or []), notice])
+        .values(notices=[*(current or []), *notices])
     )
