@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import multiprocessing
 import shutil
 import sys
@@ -40,6 +39,7 @@ from bot.classifier import Scores  # noqa: E402
 from bot.config import CommunityConfig, Config, load_config  # noqa: E402
 from bot.core import Core  # noqa: E402
 from bot.events import Message, utcnow  # noqa: E402
+from bot.heap import keep_heap, settle_heap  # noqa: E402
 from bot.services import build_services  # noqa: E402
 from storage.db import Database  # noqa: E402
 
@@ -120,13 +120,13 @@ async def soak(
             return scores
 
         classifier.score = counted  # type: ignore[method-assign]
-    gc.collect()
-    gc.freeze()
+    settle_heap()  # as App does
     services = build_services(config, db, fakes, utcnow, classifier)
     core = Core(services)
     batch = messages(4000, served)
     share = len(served) / len(PLATFORMS)
     flusher = asyncio.create_task(services.metrics.run(stop, every=2.0))
+    heap = asyncio.create_task(keep_heap(stop))
     # A running bot is warm: its FAQ read, its statements compiled, its caches filled.
     await offer(core, batch, round(200 * share), 2.0)
     steps = []
@@ -145,6 +145,7 @@ async def soak(
             print(_row(url, step, model), flush=True)
     stop.set()
     await flusher
+    await heap
     if worker is not None:
         await worker
     await db.close()

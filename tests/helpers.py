@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from adapters.fake import FakeAdapter
-from bot.app import build_classifier, settle_heap
+from bot.app import build_classifier
 from bot.classifier import BatchingClassifier
 from bot.config import Config, load_config, parse_config
 from bot.core import Core as BotCore
 from bot.events import Invocation, Member
+from bot.heap import settle_heap
 from bot.services import Services, build_services
 from storage.db import Database
 from tests.conftest import config_on
