@@ -31,6 +31,10 @@ class DiscordConfig(Strict):
     """Discord's REST API (tests and proxies only): `http://127.0.0.1:8080/api/v10`."""
     gateway_url: str | None = None
     """Discord's gateway (tests and proxies only): `ws://127.0.0.1:8080/gateway/`."""
+    shard_id: int | None = None
+    """With `shard_count`: this process connects as that shard, and hears the servers with
+    `(server id >> 22) % shard_count == shard_id` (one process per shard, same token)."""
+    shard_count: int | None = None
 
     @field_validator("moderator_roles")
     @classmethod
@@ -63,6 +67,7 @@ def discord_problems(
     ):
         if value is not None and not value.startswith(schemes):
             problems.append((key, f"must start with {' or '.join(schemes)} (got {value!r})"))
+    problems.extend(_shard_problems(section))
     copy = "turn on Developer Mode in Discord, then right-click it and Copy ID"
     for index, community in enumerate(communities):
         where = f"communities[{index}]"
@@ -84,3 +89,17 @@ def discord_problems(
                     )
                 )
     return problems
+
+
+def _shard_problems(section: DiscordConfig) -> list[tuple[str, str]]:
+    shard, count = section.shard_id, section.shard_count
+    if shard is None and count is None:
+        return []
+    if shard is None or count is None:
+        missing = "discord.shard_id" if shard is None else "discord.shard_count"
+        return [(missing, "set shard_id and shard_count together, or neither (one process)")]
+    if count < 1:
+        return [("discord.shard_count", f"must be at least 1 (got {count})")]
+    if not 0 <= shard < count:
+        return [("discord.shard_id", f"must be from 0 to {count - 1} (got {shard})")]
+    return []

@@ -82,7 +82,11 @@ class DiscordAdapter:
         try:
             point_at(self.settings)
             seconds = self.settings.max_ratelimit_timeout.total_seconds()
-            client = self._client_class(max_ratelimit_timeout=seconds, **self._client_options)
+            options = dict(self._client_options)
+            if self.settings.shard_count is not None:  # one shard of several processes
+                options["shard_id"] = self.settings.shard_id
+                options["shard_count"] = self.settings.shard_count
+            client = self._client_class(max_ratelimit_timeout=seconds, **options)
             inbound = Inbound(core, client, self.config, self._clock)
             client.inbound = inbound
             client.interactions = Interactions(inbound, self._commands, self._ack_within)

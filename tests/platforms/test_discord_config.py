@@ -56,8 +56,30 @@ def test_a_community_names_its_server_and_channels_by_id() -> None:
             '[discord]\nmoderator_roles = ["Moderator", " "]\n',
             "bot.toml: discord.moderator_roles: role names or ids cannot be empty",
         ),
+        (
+            "[discord]\nshard_id = 1\n",
+            "bot.toml: discord.shard_count: set shard_id and shard_count together, or neither "
+            "(one process)",
+        ),
+        (
+            "[discord]\nshard_id = 2\nshard_count = 2\n",
+            "bot.toml: discord.shard_id: must be from 0 to 1 (got 2)",
+        ),
+        (
+            "[discord]\nshard_id = 0\nshard_count = 0\n",
+            "bot.toml: discord.shard_count: must be at least 1 (got 0)",
+        ),
     ],
-    ids=["guild-name", "channel-name", "api-base", "rate-limit", "empty-role"],
+    ids=[
+        "guild-name",
+        "channel-name",
+        "api-base",
+        "rate-limit",
+        "empty-role",
+        "shard-alone",
+        "shard-too-high",
+        "no-shards",
+    ],
 )
 def test_mistakes_name_the_key_and_the_fix(text: str, expected: str) -> None:
     with pytest.raises(ConfigError) as failed:

@@ -132,10 +132,7 @@ class Discord(RunningBot):
         client = self.adapter.client
         if client is None or client.ws is None or client.inbound is None:
             return False
-        try:
-            session = self.fake.gateway.live().session
-        except AssertionError:
-            return False
+        session = self.fake.gateway.sessions.get(client.ws.session_id or "")
         delivered = session is not None and client.ws.sequence == len(session.frames)
         return delivered and client.inbound.idle
 

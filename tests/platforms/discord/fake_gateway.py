@@ -43,6 +43,9 @@ CONTENT_KEYS = ("content", "embeds", "attachments", "components")
 class Session:
     id: str
     intents: int
+    shard: tuple[int, int] = (0, 1)
+    """(shard id, shard count): the session hears the guilds `(id >> 22) % count == shard`,
+    and direct messages on shard 0, as Discord routes them."""
     frames: list[str] = field(default_factory=list)
     connection: Connection | None = None
 
@@ -205,15 +208,18 @@ class Gateway:
             await conn.ws.close(code=4013, message=b"Invalid intent(s)")
         elif intents & PRIVILEGED & ~self.world.enabled_intents:
             await conn.ws.close(code=4014, message=b"Disallowed intent(s)")
+        elif (shard := _shard(data.get("shard", [0, 1]))) is None:
+            await conn.ws.close(code=4010, message=b"Invalid shard")
         else:
-            session = Session(uuid.uuid4().hex, intents, connection=conn)
+            session = Session(uuid.uuid4().hex, intents, shard, connection=conn)
             self.sessions[session.id] = session
             self.every_session.append(session)
             conn.session, conn.cursor = session, 0
             resume_url = f"{self.base_url}/resume/"
-            ready = payloads.ready(self.world, session.id, resume_url, data.get("shard"))
+            owned = [g for g in self.world.guilds.values() if _owns(session, g.id)]
+            ready = payloads.ready(self.world, session.id, resume_url, data.get("shard"), owned)
             self.dispatch(session, "READY", ready)
-            for guild in self.world.guilds.values():
+            for guild in owned:
                 everyone = bool(intents & GUILD_MEMBERS)
                 guild_data = payloads.guild_create(self.world, guild, all_members=everyone)
                 self.dispatch(session, "GUILD_CREATE", guild_data)
@@ -240,6 +246,9 @@ class Gateway:
             self.dispatch(session, "GUILD_MEMBERS_CHUNK", payloads.members_chunk(guild, request))
 
     def _visible(self, session: Session, event: str, data: dict[str, Any]) -> dict[str, Any] | None:
+        guild_id = data.get("guild_id")
+        if not _owns(session, int(guild_id) if guild_id else None):
+            return None
         needed = EVENT_INTENTS.get(event, 0)
         if event in MESSAGE_EVENTS:
             needed = GUILD_MESSAGES if data.get("guild_id") else DIRECT_MESSAGES
@@ -275,3 +284,16 @@ class Gateway:
     def _notify(self) -> None:
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
+
+
+def _shard(value: Any) -> tuple[int, int] | None:
+    """IDENTIFY's `shard`, [id, count], if it is one Discord accepts."""
+    if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)):
+        return None
+    shard, count = value
+    return (shard, count) if 0 <= shard < count else None
+
+
+def _owns(session: Session, guild_id: int | None) -> bool:
+    shard, count = session.shard
+    return shard == 0 if guild_id is None else (guild_id >> 22) % count == shard

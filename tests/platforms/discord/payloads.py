@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -224,12 +225,15 @@ def audit_entry(
     return {**entry, "guild_id": str(guild.id)}
 
 
-def ready(world: World, session_id: str, resume_url: str, shard: Any) -> dict[str, Any]:
-    """READY: guilds unavailable until their GUILD_CREATE; `shard` echoed when identified with."""
+def ready(
+    world: World, session_id: str, resume_url: str, shard: Any, guilds: Sequence[Guild]
+) -> dict[str, Any]:
+    """READY: the shard's `guilds`, unavailable until their GUILD_CREATE; `shard` echoed when
+    identified with."""
     data: dict[str, Any] = {
         "v": 10,
         "user": {**user(world.bot), "verified": True, "mfa_enabled": False},
-        "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
+        "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
         "session_id": session_id,
         "session_type": "normal",
         "resume_gateway_url": resume_url,
