@@ -109,8 +109,10 @@ class Faq:
             await self.store.save(community, view, "config", now, replace=False)
 
     def forget(self, community: str) -> None:
-        """Drop the compiled entries (after a moderator changed them)."""
+        """Drop the compiled entries (after a moderator changed them); a read under way
+        started before the change, so the next message reads again."""
         self._compiled.pop(community, None)
+        self._reading.pop(community, None)
 
     async def _entries(self, community: str) -> list[_Compiled]:
         """The community's entries, compiled; read again after `REREAD`. The messages that
@@ -123,16 +125,21 @@ class Faq:
         reading = self._reading.get(community)
         if reading is None:
             reading = self._reading[community] = asyncio.ensure_future(self._read(community))
-            reading.add_done_callback(lambda _: self._reading.pop(community, None))
         return await asyncio.shield(reading)
 
     async def _read(self, community: str) -> list[_Compiled]:
         now = self._clock()
-        if community not in self._compiled:
-            await self.seed(community, now)
-        compiled = [_compile(e) for e in await self.store.entries(community)]
-        self._compiled[community] = (now, compiled)
-        return compiled
+        this = asyncio.current_task()
+        try:
+            if community not in self._compiled:
+                await self.seed(community, now)
+            compiled = [_compile(e) for e in await self.store.entries(community)]
+            if self._reading.get(community) is this:  # not forgotten meanwhile
+                self._compiled[community] = (now, compiled)
+            return compiled
+        finally:  # done, or failed: the next message reads again
+            if self._reading.get(community) is this:
+                del self._reading[community]
 
     async def answer(
         self, msg: Message, views: Views, community: CommunityConfig

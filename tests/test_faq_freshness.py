@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from tests.helpers import build_core
@@ -69,4 +70,24 @@ async def test_a_burst_right_after_a_start_reads_the_entries_once_and_answers_on
     assert len(answers) == 1  # one answer per entry per chat per cooldown
     # Seeding looks the one configured entry up once, then the entries are read once.
     assert len(reads) == 2, reads
+    await core.close()
+
+
+async def test_a_failed_read_is_tried_again_by_the_next_question(tmp_path: Path) -> None:
+    core = await build_core(tmp_path / "flaky.db")
+    faq = core.services.faq
+    store = faq.store
+    real = store.entries
+    failures = [OSError("database is down")]
+
+    async def flaky(community: str) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real(community)
+
+    store.entries = flaky  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        await core.say("where are the rules?", author="sari")
+    await core.say("where are the rules?", author="budi")
+    assert core.fake.sent[-1].text == "Our guidelines are one command away: type /rules."
     await core.close()
