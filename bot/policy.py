@@ -45,6 +45,8 @@ class Policy:
     version: str
     dry_run: bool
     window: int
+    scored: tuple[RuleEntry, ...] = ()
+    """The entries whose rules read the model's scores."""
 
     def guideline_to_name(self, decision: Decision) -> str | None:
         """The guideline to tell the member about: that of the acting hit whose rule asks for
@@ -61,7 +63,7 @@ class Policy:
         return max(acting, key=weight).guideline
 
     def needs_scores(self, msg: Message) -> bool:
-        return any(e.rule.needs_scores and e.scope.applies(msg) for e in self.entries)
+        return any(e.scope.applies(msg) for e in self.scored)
 
     def exempt(self, msg: Message) -> bool:
         """True when no rule can apply to the author at all (bots, exempt moderators)."""
@@ -148,4 +150,5 @@ def build_policy(config: Config, community: CommunityConfig) -> Policy:
         version=policy_version(config, rules),
         dry_run=config.bot.dry_run,
         window=window,
+        scored=tuple(e for e in entries if e.rule.needs_scores),
     )

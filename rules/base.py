@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -109,10 +110,23 @@ class Scope(StrictModel):
     exempt_roles: list[str] = []
     include_moderators: bool = False
 
+    @functools.cached_property
+    def _everywhere(self) -> bool:
+        """No list narrows the scope (most rules): only the moderator exemption is left."""
+        return not (
+            self.platforms
+            or self.channels
+            or self.exclude_channels
+            or self.roles
+            or self.exempt_roles
+        )
+
     def applies(self, msg: Message) -> bool:
         author = msg.author
         if author.is_moderator and not self.include_moderators:
             return False
+        if self._everywhere:
+            return True
         if self.platforms and msg.platform not in self.platforms:
             return False
         if self.channels and msg.channel_id not in self.channels:

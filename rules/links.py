@@ -13,14 +13,19 @@ from rules.urls import Link, find_links, host_matches, parse_link
 
 
 def message_links(msg: Message, ctx: Context) -> Iterator[Link]:
-    """Links the platform reported and links written in the text (read from the folded view)."""
+    """Links the platform reported and links written in the text (read from the folded view
+    once per message: the links, invites and newcomer rules all read them)."""
     for url in msg.links:
         link = parse_link(url)
         if link is not None:
             yield link
-    for link in find_links(ctx.views.folded):
-        start, end = ctx.views.origin("folded", link.start, link.end)
-        yield Link(link.host, link.path, start, end)
+    written = ctx.views.memo.get("links")
+    if written is None:
+        written = ctx.views.memo["links"] = tuple(
+            Link(link.host, link.path, *ctx.views.origin("folded", link.start, link.end))
+            for link in find_links(ctx.views.folded)
+        )
+    yield from written
 
 
 def _domain(value: str) -> str:

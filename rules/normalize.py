@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from rules.confusables import CONFUSABLES
 
@@ -103,11 +104,14 @@ def fold(text: str) -> str:
 class Views:
     """The normalised views of one message text. Build with `normalize`."""
 
-    __slots__ = ("text", "folded", "_leet", "_collapsed", "_joined", "_runs", "_maps")
+    __slots__ = ("text", "folded", "_leet", "_collapsed", "_joined", "_runs", "_maps", "memo")
 
     def __init__(self, text: str, folded: str) -> None:
         self.text = text
         self.folded = folded
+        self.memo: dict[str, Any] = {}
+        """What rules derive from the text, kept for the other rules reading the same
+        message (the links written in it)."""
         self._leet: str | None = None
         self._collapsed: str | None = None
         self._joined: str | None = None
