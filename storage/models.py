@@ -82,7 +82,10 @@ class ActionRow(Base):
     A pending action is applied by the one process that claimed it (see action_queue)."""
 
     __tablename__ = "actions"
-    __table_args__ = (Index("ix_actions_status_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_actions_status_due", "status", "next_attempt_at"),
+        Index("ix_actions_member", "platform", "chat_id", "user_id", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
