@@ -57,7 +57,16 @@ async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> 
     total = int(rate * seconds)
     rss_before = rss_mb()
     watcher = asyncio.create_task(watch())
-    tasks: list[asyncio.Task[None]] = []
+    # Only the messages under way are held: gathering every task of the step at its end
+    # stalled the loop being measured (tens of thousands of callbacks at once).
+    under_way: set[asyncio.Task[None]] = set()
+    failed: list[BaseException] = []
+
+    def done(task: asyncio.Task[None]) -> None:
+        under_way.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            failed.append(task.exception())  # type: ignore[arg-type]
+
     start = loop.time()
     sent = 0
     while sent < total:
@@ -65,10 +74,14 @@ async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> 
         while sent < total and start + sent / rate <= now:
             pass_ = f"{rate}.{sent // len(batch)}"
             msg = fresh(batch[sent % len(batch)], f"r{rate}-{sent}", pass_)
-            tasks.append(asyncio.create_task(handle(msg, start + sent / rate)))
+            task = asyncio.create_task(handle(msg, start + sent / rate))
+            under_way.add(task)
+            task.add_done_callback(done)
             sent += 1
         await asyncio.sleep(0.002)
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*under_way)
+    if failed:
+        raise failed[0]
     finished = loop.time()  # past the window when the core could not keep up
     stop.set()
     await watcher

@@ -120,10 +120,10 @@ async def soak(
             return scores
 
         classifier.score = counted  # type: ignore[method-assign]
-    settle_heap()  # as App does
     services = build_services(config, db, fakes, utcnow, classifier)
     core = Core(services)
     batch = messages(4000, served)
+    settle_heap()  # as App does once its services are built
     share = len(served) / len(PLATFORMS)
     flusher = asyncio.create_task(services.metrics.run(stop, every=2.0))
     heap = asyncio.create_task(keep_heap(stop))

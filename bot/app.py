@@ -75,13 +75,13 @@ class App:
             classifier = build_classifier(self.config)
             if classifier is not None:
                 await classifier.load()
-            settle_heap()
             platforms = {a.platform: a for a in self.adapters}
             services = build_services(
                 self.config, db, platforms, self.clock, classifier, storage.instance, window
             )
             services.reload = self._reloader(services)
             self.services = services
+            settle_heap()  # the model, the libraries, the policies: all alive for good
             released = await services.executor.release_own()
             if released:
                 log.info(
