@@ -120,18 +120,6 @@ class People:
         """Strikes of a person since `since`, pardoned ones excluded."""
         return await self.db.query(_strikes, community, person, since)  # type: ignore[no-any-return]
 
-    async def standing(
-        self,
-        community: str,
-        person: str,
-        member: tuple[str, str, str],
-        now: datetime,
-        windows: Sequence[datetime],
-    ) -> Standing:
-        """In one read: the end of the member's (platform, chat, user) current timeout, and
-        the person's strikes since each of `windows`."""
-        return await self.db.query(standing_of, community, person, member, now, windows)  # type: ignore[no-any-return]
-
     async def pardon(self, case_id: int, by: str, now: datetime) -> bool:
         """Pardon the strike a case gave. False when it had none (or was pardoned already)."""
         async with self.db.write() as conn:
@@ -141,13 +129,6 @@ class People:
                 .values(pardoned_by=by, pardoned_at=now)
             )
         return bool(done.rowcount)
-
-    async def timed_out_until(
-        self, platform: str, chat_id: str, user_id: str, now: datetime
-    ) -> datetime | None:
-        """The end of the member's current timeout (applied or about to be), unless a later
-        untimeout lifted it."""
-        return await self.db.query(_timed_out, platform, chat_id, user_id, now)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,9 +117,9 @@ async def build_core(
     classifier = build_classifier(config)
     if classifier is not None:
         await classifier.load()
-    settle_heap()
     platforms = {a.platform: a for a in (fake, *others)}
     services = build_services(config, db, platforms, clock, classifier)
+    settle_heap()  # as App does once its services are built
     core = BotCore(services)
     for adapter in platforms.values():
         adapter._core = core  # as if `run` had started  # noqa: SLF001
