@@ -1,14 +1,28 @@
 """bench/soak.py's load generator: messages offered open-loop at one rate, and what a step
-measured (achieved rate, latency from each message's due time, loop lag, memory)."""
+measured (achieved rate, latencies from each message's due time, loop lag, memory).
+
+Two latencies per message, from the moment it was due:
+- decided: the core has judged it and, if it breaks a rule, its case is durably written (the
+  executor is handed the recorded actions). Record, then act: from this moment the decision
+  stands whatever happens to the process. For an allowed message, the end of `on_message`.
+- acted: `on_message` returned: the fake platform calls made (delete, notice, sanction, the
+  moderators' escalation notice) and their results written to the audit log. On a real
+  platform each of those calls is an HTTP request of tens to hundreds of ms.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 from bot.core import Core
 from bot.events import Message, utcnow
+from storage.audit import StoredAction
+
+_DECIDED: ContextVar[list[float] | None] = ContextVar("decided", default=None)
 
 
 def rss_mb() -> float:
@@ -30,17 +44,21 @@ class Step:
     achieved: float
     p50: float
     p99: float
+    """Decided latency, ms."""
+    acted_p99: float
     lag: float
     rss: float
     cases: int
     unscored: float
     latencies: list[float]
+    acted: list[float]
     elapsed: float
 
 
 async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> Step:
     loop = asyncio.get_running_loop()
     latencies: list[float] = []
+    acted: list[float] = []
     lags = [0.0]
     stop = asyncio.Event()
 
@@ -50,9 +68,22 @@ async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> 
             await asyncio.sleep(0.01)
             lags.append(loop.time() - before - 0.01)
 
+    executor = core.services.executor
+    execute = executor.execute
+
+    async def stamped(actions: Sequence[StoredAction]) -> None:
+        decided = _DECIDED.get()
+        if decided is not None and not decided:  # the message's case is written
+            decided.append(loop.time())
+        await execute(actions)
+
     async def handle(msg: Message, due: float) -> None:
+        decided: list[float] = []
+        _DECIDED.set(decided)
         await core.on_message(msg)
-        latencies.append(loop.time() - due)
+        end = loop.time()
+        latencies.append((decided[0] if decided else end) - due)
+        acted.append(end - due)
 
     total = int(rate * seconds)
     rss_before = rss_mb()
@@ -67,6 +98,7 @@ async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> 
         if not task.cancelled() and task.exception() is not None:
             failed.append(task.exception())  # type: ignore[arg-type]
 
+    executor.execute = stamped  # type: ignore[method-assign]
     start = loop.time()
     sent = 0
     while sent < total:
@@ -80,26 +112,36 @@ async def offer(core: Core, batch: list[Message], rate: int, seconds: float) -> 
             sent += 1
         await asyncio.sleep(0.002)
     await asyncio.gather(*under_way)
+    executor.execute = execute  # type: ignore[method-assign]
     if failed:
         raise failed[0]
     finished = loop.time()  # past the window when the core could not keep up
     stop.set()
     await watcher
     elapsed = max(finished - start, seconds)
-    return step_of(rate, latencies, elapsed, max(lags), rss_mb() - rss_before)
+    return step_of(rate, latencies, acted, elapsed, max(lags), rss_mb() - rss_before)
 
 
-def step_of(rate: int, latencies: list[float], elapsed: float, lag: float, rss: float) -> Step:
+def step_of(
+    rate: int, latencies: list[float], acted: list[float], elapsed: float, lag: float, rss: float
+) -> Step:
     latencies.sort()
+    acted.sort()
     return Step(
         rate=rate,
         achieved=len(latencies) / elapsed,
-        p50=latencies[len(latencies) // 2] * 1000,
-        p99=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        p50=_ms(latencies, 0.5),
+        p99=_ms(latencies, 0.99),
+        acted_p99=_ms(acted, 0.99),
         lag=lag * 1000,
         rss=rss,
         cases=0,
         unscored=0.0,
         latencies=latencies,
+        acted=acted,
         elapsed=elapsed,
     )
+
+
+def _ms(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
