@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.engine import Connection
 
 from storage.audit import LEASE, PENDING, StoredAction, clean_text, stored_action
@@ -92,10 +93,16 @@ class ActionQueue:
         start: int | None = None,
     ) -> None:
         """`mark` several results, and note that the notice `start` is about to be handed
-        to the platform, in one transaction."""
-        if not results and start is None:
+        to the platform, in one transaction: one statement run for every row (on
+        PostgreSQL on its own, as an atomic executemany: one round trip, no BEGIN or
+        COMMIT of its own)."""
+        rows = _settle_rows(results, now, start)
+        if not rows:
             return
-        await self.db.transact(_settle, results, now, start)
+        if self.db.is_postgres:
+            await self.db.alone(_SETTLE, rows)
+        else:
+            await self.db.transact(_settle, rows)
 
     async def pending(self, due_by: datetime, limit: int = 500) -> list[StoredAction]:
         """Pending actions due by `due_by` (claimed or not), in the order they must be applied;
@@ -110,47 +117,51 @@ class ActionQueue:
             return [stored_action(row) for row in rows]
 
 
-_FINAL = (
+_STARTED = bindparam("started", type_=ActionRow.started_at.type)
+_SETTLE = (
     update(ActionRow)
     .where(ActionRow.id == bindparam("aid"), ActionRow.status == PENDING)
     .values(
         status=bindparam("state"),
         updated_at=bindparam("at"),
-        claimed_by=None,
-        started_at=None,
-        last_error=func.coalesce(bindparam("error"), ActionRow.last_error),
+        # A notice being started stays claimed; any result ends the claim.
+        claimed_by=case((_STARTED.is_(None), None), else_=ActionRow.claimed_by),
+        started_at=_STARTED,
+        last_error=func.coalesce(
+            bindparam("error", type_=ActionRow.last_error.type), ActionRow.last_error
+        ),
+        attempts=ActionRow.attempts + bindparam("tries", type_=ActionRow.attempts.type),
+        next_attempt_at=func.coalesce(
+            bindparam("retry_at", type_=ActionRow.next_attempt_at.type), ActionRow.next_attempt_at
+        ),
     )
 )
-_RETRY = _FINAL.values(attempts=ActionRow.attempts + 1, next_attempt_at=bindparam("retry_at"))
-_START = (
-    update(ActionRow)
-    .where(ActionRow.id == bindparam("aid"), ActionRow.status == PENDING)
-    .values(started_at=bindparam("at"))
-)
+"""Every way an action moves: a final result, a transient failure with its next try, or a
+notice noted as started (still pending)."""
 
 
-def _settle(
-    conn: Connection,
+def _settle_rows(
     results: Sequence[tuple[int, str, str | None, timedelta | None]],
     now: datetime,
     start: int | None,
-) -> None:
-    """The results as two executemany statements (final ones, retries), and the start."""
-    final, retry = [], []
-    for action_id, status, error, retry_in in results:
-        row = {
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {
             "aid": action_id,
             "state": status,
             "at": now,
+            "started": None,
             "error": clean_text(error, 1000) if error is not None else None,
+            "tries": 1 if status == PENDING else 0,
+            "retry_at": now + (retry_in or timedelta(0)) if status == PENDING else None,
         }
-        if status == PENDING:
-            retry.append({**row, "retry_at": now + (retry_in or timedelta(0))})
-        else:
-            final.append(row)
-    if final:
-        conn.execute(_FINAL, final)
-    if retry:
-        conn.execute(_RETRY, retry)
+        for action_id, status, error, retry_in in results
+    ]
     if start is not None:
-        conn.execute(_START, {"aid": start, "at": now})
+        row = {"aid": start, "state": PENDING, "at": now, "started": now, "error": None}
+        rows.append({**row, "tries": 0, "retry_at": None})
+    return rows
+
+
+def _settle(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    conn.execute(_SETTLE, rows)
