@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.actions import Action, ActionKind, Decision
 from storage import numbers
@@ -19,7 +19,18 @@ from storage.models import ActionRow, CaseRow, HitRow
 from storage.models_community import StrikeRow
 
 PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
-CASE_INSERT = insert(CaseRow).returning(CaseRow.id)
+CASE_INSERT = {
+    name: dialect.insert(CaseRow)
+    .on_conflict_do_nothing(index_elements=["origin_key"])
+    .returning(CaseRow.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+"""Per dialect: a case whose origin is recorded already is not written again (and no error
+rolls back the group commit's batch: a burst of redelivered messages costs what new ones do)."""
+_EXISTING = select(CaseRow.id, CaseRow.number).where(CaseRow.origin_key == bindparam("origin"))
+_ACTIONS_OF = (
+    select(ActionRow).where(ActionRow.case_id == bindparam("case")).order_by(ActionRow.seq)
+)
 ACTIONS_INSERT = insert(ActionRow).returning(*ActionRow.__table__.c)
 HITS_INSERT = insert(HitRow)
 STRIKE_INSERT = insert(StrikeRow)
@@ -165,11 +176,8 @@ class AuditLog:
             try:
                 return await self.db.transact(self._prepare_and_insert, prepare, status)  # type: ignore[no-any-return]
             except IntegrityError:
-                again = await self.db.query(prepare)
-                async with self.db.read() as conn:
-                    existing = await self._existing(conn, again.draft.origin_key)
-                if existing is not None:
-                    return existing, again.extra
+                # Another constraint than the origin's (on PostgreSQL, two provisional case
+                # numbers drawn alike): the case was not written; try again.
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -180,21 +188,11 @@ class AuditLog:
         prepared = prepare(conn)
         return self._insert(conn, prepared.draft, prepared.actions, status), prepared.extra
 
-    async def _existing(self, conn: AsyncConnection, origin_key: str) -> Recorded | None:
-        row = (
-            await conn.execute(
-                select(CaseRow.id, CaseRow.number).where(CaseRow.origin_key == origin_key)
-            )
-        ).first()
-        if row is None:
-            return None
-        return Recorded(row.id, row.number, False, await self._actions(conn, row.id))
-
-    async def _actions(self, conn: AsyncConnection, case_id: int) -> tuple[StoredAction, ...]:
-        rows = await conn.execute(
-            select(ActionRow).where(ActionRow.case_id == case_id).order_by(ActionRow.seq)
-        )
-        return tuple(stored_action(row) for row in rows)
+    @staticmethod
+    def _existing(conn: Connection, origin_key: str) -> Recorded:
+        row = conn.execute(_EXISTING, {"origin": origin_key}).one()
+        actions = conn.execute(_ACTIONS_OF, {"case": row.id})
+        return Recorded(row.id, row.number, False, tuple(stored_action(a) for a in actions))
 
     def _insert(
         self, conn: Connection, draft: CaseDraft, actions: Sequence[Action], status: str
@@ -204,7 +202,7 @@ class AuditLog:
         number = numbers.first(conn, draft.community_id)
         decision = draft.decision
         inserted = conn.execute(
-            CASE_INSERT,
+            CASE_INSERT[conn.dialect.name],
             dict(
                 community_id=draft.community_id,
                 number=number,
@@ -231,7 +229,9 @@ class AuditLog:
                 created_at=draft.created_at,
             ),
         )
-        case_id: int = inserted.scalar_one()
+        case_id: int | None = inserted.scalar_one_or_none()
+        if case_id is None:  # the origin is recorded already: a redelivered message
+            return self._existing(conn, draft.origin_key)
         if decision.hits:
             conn.execute(
                 HITS_INSERT,

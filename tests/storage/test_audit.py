@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 
 from bot.actions import Action, ActionKind, Decision, Hit, Sanction
@@ -106,6 +106,32 @@ async def test_recording_the_same_message_twice_converges_on_one_case(db: Databa
         [a.id for a in first.actions],
     )
     assert await count(db, "actions") == 2
+
+
+async def test_a_burst_of_redelivered_messages_converges_without_undoing_new_cases(
+    db: Database,
+) -> None:
+    """After a restart a platform redelivers what the bot already recorded, mixed with new
+    messages: each redelivery comes back as its case, the new ones are written, and no write
+    transaction fails and is rolled back (a batch holding a redelivery used to be undone and
+    written again, and the redeliveries read back one by one: a burst of them took seconds)."""
+    audit = AuditLog(db)
+    first = await asyncio.gather(
+        *(audit.record_case(draft(f"m{i}"), actions(f"m{i}")) for i in range(20))
+    )
+    rollbacks: list[object] = []
+    for engine in db.sync_engines():
+        event.listen(engine, "rollback", rollbacks.append)
+    burst = await asyncio.gather(
+        *(audit.record_case(draft(f"m{i}"), actions(f"m{i}")) for i in range(40))
+    )
+    assert [r.created for r in burst] == [False] * 20 + [True] * 20
+    assert [r.case_id for r in burst[:20]] == [r.case_id for r in first]
+    assert [[a.id for a in r.actions] for r in burst[:20]] == [
+        [a.id for a in r.actions] for r in first
+    ]
+    assert await count(db, "cases") == 40
+    assert rollbacks == []
 
 
 async def test_a_failed_write_leaves_nothing_half_recorded(db: Database) -> None:
