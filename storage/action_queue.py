@@ -93,15 +93,9 @@ class ActionQueue:
         start: int | None = None,
     ) -> None:
         """`mark` several results, and note that the notice `start` is about to be handed
-        to the platform, in one transaction: one statement run for every row (on
-        PostgreSQL on its own, as an atomic executemany: one round trip, no BEGIN or
-        COMMIT of its own)."""
+        to the platform, in one transaction: one statement run for every row."""
         rows = _settle_rows(results, now, start)
-        if not rows:
-            return
-        if self.db.is_postgres:
-            await self.db.alone(_SETTLE, rows)
-        else:
+        if rows:
             await self.db.transact(_settle, rows)
 
     async def pending(self, due_by: datetime, limit: int = 500) -> list[StoredAction]:

@@ -159,14 +159,6 @@ class Database:
             finally:
                 self._turns.release()
 
-    async def alone(self, statement: Any, rows: list[dict[str, Any]]) -> None:
-        """Run one statement for every row as a transaction of its own, on PostgreSQL: in
-        autocommit, as one atomic executemany (asyncpg sends every row and one Sync), so it
-        costs one round trip instead of BEGIN, the statement and COMMIT."""
-        async with self.engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(statement, rows)
-
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.connect() as conn:
