@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from bot.core import Core
 from bot.events import Message, utcnow
-from storage.audit import StoredAction
+from storage.stored import StoredAction
 
 _STEPS = itertools.count()
 _DECIDED: ContextVar[list[float] | None] = ContextVar("decided", default=None)

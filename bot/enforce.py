@@ -90,7 +90,10 @@ class Enforcer:
         ladder one step each, and a case costs the database one round trip."""
         now = self._clock()
         recorded, (decision, strikes) = await self._audit.record_prepared(
-            lambda conn: self._prepare(conn, job, now), SKIPPED if job.dry else PENDING
+            lambda conn: self._prepare(conn, job, now),
+            SKIPPED if job.dry else PENDING,
+            (job.target.platform, job.target.user_id),
+            numbered=job.actor != "auto",  # a moderator's command tells its case number
         )
         if recorded.created and not job.dry and self._executor is not None:
             await self._executor.execute(recorded.actions)

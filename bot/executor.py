@@ -11,7 +11,8 @@ from adapters.base import Adapter, PermissionDenied, TargetGone, TransientError
 from bot.actions import Action, ActionKind
 from bot.backlog import is_outage
 from storage.action_queue import ActionQueue
-from storage.audit import APPLIED, FAILED, MOOT, PENDING, StoredAction
+from storage.audit import APPLIED, FAILED, MOOT, PENDING
+from storage.stored import StoredAction
 
 log = logging.getLogger(__name__)
 Denied = Callable[[Action, str], Awaitable[None]]

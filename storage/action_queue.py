@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.engine import Connection
 
-from storage.audit import LEASE, PENDING, StoredAction, clean_text, stored_action
+from storage.audit import LEASE, PENDING, clean_text
 from storage.db import Database
 from storage.models import ActionRow, CaseRow
+from storage.stored import StoredAction, stored_action
 
 
 class ActionQueue:

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.actions import Action, ActionKind, Decision
+from bot.actions import Action, Decision
 from storage import numbers
 from storage.db import Database
 from storage.models import ActionRow, CaseRow, HitRow
 from storage.models_community import StrikeRow
+from storage.stored import StoredAction, stored_action
 
 PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
 CASE_INSERT = {
@@ -74,24 +75,6 @@ class CaseDraft:
     dry_run: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class StoredAction:
-    """An action as the audit log holds it."""
-
-    id: int
-    case_id: int
-    action: Action
-    status: str
-    attempts: int
-    due: datetime
-    """When the action may be applied: now, a retry's time, or a temporary ban's end (for a
-    claimed action: when the claim runs out)."""
-    claimed_by: str | None = None
-    """The process (its `instance` name) applying it now, if any."""
-    started: bool = False
-    """A notice that was handed to the platform by a try whose result was never written."""
-
-
 T = TypeVar("T")
 
 
@@ -110,33 +93,10 @@ class Recorded:
 
     case_id: int
     number: int
+    """The case's number in its community (0: given by PostgreSQL at COMMIT and not read
+    back, see `AuditLog.record_prepared`)."""
     created: bool
     actions: tuple[StoredAction, ...]
-
-
-def stored_action(row: Any) -> StoredAction:
-    """Build from a result row of `select(ActionRow)`."""
-    action = Action(
-        kind=ActionKind(row.kind),
-        platform=row.platform,
-        community_id=row.chat_id,
-        user_id=row.user_id,
-        channel_id=row.channel_id,
-        message_id=row.message_id,
-        until=row.until,
-        reason=row.reason,
-        key=row.key,
-    )
-    return StoredAction(
-        row.id,
-        row.case_id,
-        action,
-        row.status,
-        row.attempts,
-        row.next_attempt_at,
-        row.claimed_by,
-        row.started_at is not None,
-    )
 
 
 class AuditLog:
@@ -160,27 +120,44 @@ class AuditLog:
         the existing case with `created=False`, so a redelivered message converges. (The
         insert is tried first: a new message, the common case, costs no lookup.)
         """
-        recorded, _ = await self.record_prepared(lambda _: Prepared(draft, actions, None), status)
+        recorded, _ = await self.record_prepared(
+            lambda _: Prepared(draft, actions, None), status, (draft.platform, draft.user_id)
+        )
         return recorded
 
     async def record_prepared(
-        self, prepare: Callable[[Connection], Prepared[T]], status: str = PENDING
+        self,
+        prepare: Callable[[Connection], Prepared[T]],
+        status: str = PENDING,
+        member: tuple[str, str] | None = None,
+        numbered: bool = True,
     ) -> tuple[Recorded, T]:
         """`record_case` for a case that depends on what the database holds (a member's
         strikes, linked accounts): `prepare(conn)` reads what it needs and drafts the case
         inside the same write transaction, so what it read cannot change before the case is
         written, and the whole case costs one transaction. Returns the record and what
         `prepare` added. Idempotent on the draft's origin key like `record_case` (the
-        existing case comes back with what `prepare` makes of the database now)."""
+        existing case comes back with what `prepare` makes of the database now). `member`
+        (platform, user id): whom the case is about, whose strike lock `prepare` may take
+        (see Database.transact's lanes). PostgreSQL gives a case its number at COMMIT:
+        it is read back after the commit, unless `numbered` is False (nobody will show it),
+        and then `number` is 0."""
+        lane = ":".join(member) if member is not None else None
         for attempt in range(3):
             try:
-                return await self.db.transact(self._prepare_and_insert, prepare, status)  # type: ignore[no-any-return]
+                recorded, extra = await self.db.transact(
+                    self._prepare_and_insert, prepare, status, lane=lane
+                )
+                break
             except IntegrityError:
                 # Another constraint than the origin's (on PostgreSQL, two provisional case
                 # numbers drawn alike): the case was not written; try again.
                 if attempt == 2:
                     raise
-        raise AssertionError("unreachable")
+        if recorded.number <= 0:  # PostgreSQL numbered it at COMMIT
+            number = await self.db.query(numbers.given, recorded.case_id) if numbered else 0
+            recorded = replace(recorded, number=number)
+        return recorded, extra
 
     def _prepare_and_insert(
         self, conn: Connection, prepare: Callable[[Connection], Prepared[T]], status: str
@@ -292,5 +269,4 @@ class AuditLog:
             )
             # One multi-row INSERT: ids follow the actions' order.
             stored = tuple(sorted((stored_action(row) for row in rows), key=lambda a: a.id))
-        number = numbers.settle(conn, draft.community_id, case_id, number)
         return Recorded(case_id, number, True, stored)

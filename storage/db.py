@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from storage.file_lock import FileLock
-from storage.group_commit import GroupCommit
+from storage.group_commit import GroupCommit, PostgresGroupCommit
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
@@ -83,8 +83,11 @@ class Database:
         self._writers = asyncio.Lock() if self.is_sqlite else None
         self._turns: FileLock | None = None
         self._group: GroupCommit | None = None
+        self._batches: PostgresGroupCommit | None = None
         self._reader: ThreadPoolExecutor | None = None
         self._read_conn: Connection | None = None
+        if self.is_postgres:
+            self._batches = PostgresGroupCommit(self.engine)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
@@ -96,20 +99,29 @@ class Database:
                 self._read_engine = create_engine(url.replace("+aiosqlite", ""), poolclass=NullPool)
                 event.listen(self._read_engine, "connect", _sqlite_pragmas)
 
-    async def transact(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def transact(self, fn: Callable[..., Any], *args: Any, lane: str | None = None) -> Any:
         """Run `fn(connection, *args)`, plain synchronous statements, as one write
-        transaction; return its result once committed. The hot write paths use it: on a
-        SQLite file they run whole in the writer's thread with group commit (see
-        group_commit), on PostgreSQL in a transaction of their own."""
+        transaction; return its result once committed. The hot write paths use it, with
+        group commit (see group_commit): on a SQLite file whole in the writer's thread, on
+        PostgreSQL several batches at once on the async engine, the jobs of one `lane` (a
+        member) always in the same one."""
         if self._group is not None:
             return await self._group.run(fn, *args)
+        if self._batches is not None:
+            return await self._batches.run(fn, *args, lane=lane)
         async with self.write() as conn:
             return await conn.run_sync(fn, *args)
 
     async def query(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(connection, *args)`, plain synchronous reads, and return its result: on a
         SQLite file whole in a reader thread (one hand-off, not one per statement), on
-        PostgreSQL in a read transaction."""
+        PostgreSQL each statement in autocommit (at READ COMMITTED a transaction would give
+        its statements no common snapshot anyway; autocommit saves BEGIN and COMMIT)."""
+        if self.is_postgres:
+            async with self.engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                async with conn.begin():  # sends nothing in autocommit; ends without ROLLBACK
+                    return await conn.run_sync(fn, *args)
         if self._reader is None:
             async with self.read() as conn:
                 return await conn.run_sync(fn, *args)
@@ -182,6 +194,8 @@ class Database:
     async def close(self) -> None:
         if self._group is not None:
             await self._group.close()
+        if self._batches is not None:
+            await self._batches.close()
         if self._reader is not None:
             await asyncio.get_running_loop().run_in_executor(self._reader, self._close_reader)
             self._reader.shutdown(wait=True)

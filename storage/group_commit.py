@@ -1,27 +1,46 @@
-"""Group commit for SQLite: whole write transactions run in one thread, several per COMMIT.
+"""Group commit: the write transactions waiting at once run as one, with one COMMIT.
 
-Each job is a plain function of a (synchronous) connection. The jobs waiting when the thread
-is free run together: BEGIN IMMEDIATE, the jobs, one COMMIT (one fsync), and only then is any
-caller answered (a job that raises is rolled back alone and gets its exception). So a
-caller still never hears "done" before its rows are durable, and a failed COMMIT fails every
-job of the batch. The thread does the whole transaction at once:
-one hand-off between the event loop and the thread per batch, instead of one per statement.
+Each job is a plain function of a (synchronous) connection. The jobs waiting when a batch
+starts run together: BEGIN, the jobs, one COMMIT, and only then is any caller answered. So a
+caller never hears "done" before its rows are durable, and a failed COMMIT fails every job of
+the batch.
+
+On a SQLite file (`GroupCommit`) the whole transaction runs in one thread: one hand-off
+between the event loop and the thread per batch instead of one per statement, and one fsync.
+A job that raises is rolled back alone (SAVEPOINT) and gets its exception.
+
+On PostgreSQL (`PostgresGroupCommit`) a few batches run at once, each on a connection of the
+async engine. What batching saves there is the event loop's work per transaction (checkout,
+BEGIN, COMMIT: measured at about 350 us of CPU, against about 100 us a statement), which is
+what bounded a process at about 1,450 msg/s. A job may name a `lane` (the member a case is
+about): a lane's jobs always go to the same batcher, so two batches of one process never
+wait for each other's locks on one member's strikes (such waits, crossed, would deadlock). A
+job that raises fails its batch (so does a deadlock with another process, which the server
+breaks by failing one side); every job of the batch then runs again alone, in a transaction
+of its own, as without batching.
 """
 
 from __future__ import annotations
 
 import asyncio
+import zlib
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from storage.file_lock import FileLock
 
 MAX_BATCH = 64
+BATCHERS = 4
+"""PostgreSQL batches running at once, each on a connection from the pool. Measured at 2,000
+msg/s (before case numbers moved into COMMIT): one reached 1,845 msg/s, four 1,999 (p99
+38 ms), eight 1,999 (p99 51 ms)."""
 
 
 @dataclass
@@ -133,3 +152,100 @@ class GroupCommit:
         await loop.run_in_executor(self._thread, self._drop)
         self._thread.shutdown(wait=True)
         self.engine.dispose()
+
+
+class _JobFailed(Exception):
+    """A job of a PostgreSQL batch raised: the batch is rolled back and run job by job."""
+
+
+class _Batcher:
+    """One PostgreSQL connection's share of the jobs, run a batch at a time."""
+
+    def __init__(self) -> None:
+        self.jobs: deque[_Job] = deque()
+        self.waiting = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+
+class PostgresGroupCommit:
+    def __init__(self, engine: AsyncEngine, batchers: int = BATCHERS) -> None:
+        self._engine = engine
+        self._batchers = [_Batcher() for _ in range(batchers)]
+        self._alone: set[asyncio.Task[None]] = set()
+        self._turn = 0
+        self.batches = 0
+
+    async def run(self, fn: Callable[..., Any], *args: Any, lane: str | None = None) -> Any:
+        """Run `fn(connection, *args)` in a write transaction; return what it returned once
+        the transaction is committed (raise what it raised, or what COMMIT raised). Jobs of
+        one `lane` are batched by the same batcher."""
+        if lane is None:
+            self._turn += 1
+            batcher = self._batchers[self._turn % len(self._batchers)]
+        else:
+            batcher = self._batchers[zlib.crc32(lane.encode()) % len(self._batchers)]
+        if batcher.task is None or batcher.task.done():
+            batcher.task = asyncio.create_task(self._serve(batcher), name="modbot-group-commit")
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        batcher.jobs.append(_Job(fn, args, future))
+        batcher.waiting.set()
+        return await future
+
+    async def _serve(self, batcher: _Batcher) -> None:
+        while True:
+            await batcher.waiting.wait()
+            jobs = [batcher.jobs.popleft() for _ in range(min(MAX_BATCH, len(batcher.jobs)))]
+            if not batcher.jobs:
+                batcher.waiting.clear()
+            if not jobs:
+                continue
+            try:
+                async with self._engine.begin() as conn:
+                    values = await conn.run_sync(_each, jobs)
+            except _JobFailed:
+                for job in jobs:  # concurrently, as without the batch
+                    task = asyncio.create_task(self._run_alone(job), name="modbot-alone")
+                    self._alone.add(task)
+                    task.add_done_callback(self._alone.discard)
+                continue
+            except Exception as exc:  # noqa: BLE001 - BEGIN or COMMIT failed: nothing is durable
+                for job in jobs:
+                    _settle(job, exc=exc)
+                continue
+            self.batches += 1
+            for job, value in zip(jobs, values, strict=True):
+                _settle(job, value)
+
+    async def _run_alone(self, job: _Job) -> None:
+        try:
+            async with self._engine.begin() as conn:
+                value = await conn.run_sync(job.fn, *job.args)
+        except Exception as exc:  # noqa: BLE001 - handed to the job's caller
+            _settle(job, exc=exc)
+            return
+        _settle(job, value)
+
+    async def close(self) -> None:
+        tasks = [*(b.task for b in self._batchers if b.task is not None), *self._alone]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _each(conn: Connection, jobs: list[_Job]) -> list[Any]:
+    values = []
+    for job in jobs:
+        try:
+            values.append(job.fn(conn, *job.args))
+        except Exception as exc:
+            raise _JobFailed from exc
+    return values
+
+
+def _settle(job: _Job, value: Any = None, exc: BaseException | None = None) -> None:
+    if job.future.done():  # its caller was cancelled
+        return
+    if exc is None:
+        job.future.set_result(value)
+    else:
+        job.future.set_exception(exc)

@@ -82,9 +82,9 @@ async def scenario(url: str, calls: Path, acks: Path, done: Path) -> None:
     record = AuditLog.record_prepared
 
     async def acknowledged(
-        self: AuditLog, prepare: Callable[[Any], Prepared[Any]], status: str = "pending"
+        self: AuditLog, prepare: Callable[[Any], Prepared[Any]], *args: Any, **kwargs: Any
     ) -> tuple[Recorded, Any]:
-        done = await record(self, prepare, status)
+        done = await record(self, prepare, *args, **kwargs)
         async with self.db.read() as conn:
             origin = await conn.scalar(
                 sql("SELECT origin_key FROM cases WHERE id = :id"), {"id": done[0].case_id}

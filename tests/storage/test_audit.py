@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.actions import Action, ActionKind, Decision, Hit, Sanction
 from storage.action_queue import ActionQueue
-from storage.audit import APPLIED, PENDING, AuditLog, CaseDraft
+from storage.audit import APPLIED, PENDING, AuditLog, CaseDraft, Prepared
 from storage.db import MIGRATIONS, Database
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -156,6 +156,26 @@ async def test_case_numbers_count_per_community_even_when_written_at_once(db: Da
     alpha = sorted(r.number for r in results[:15])
     beta = sorted(r.number for r in results[15:])
     assert alpha == list(range(1, 16)) and beta == list(range(1, 6))
+
+
+async def test_automatic_cases_get_their_numbers_even_when_nobody_reads_them_back(
+    db: Database,
+) -> None:
+    """The bot's own cases skip reading their number back (nobody is told it), yet every
+    committed case has its number: 1..N per community, never a provisional one."""
+    audit = AuditLog(db)
+
+    def prepared(key: str, community: str):  # type: ignore[no-untyped-def]
+        return lambda _conn: Prepared(draft(key, community), actions(key), None)
+
+    await asyncio.gather(
+        *(audit.record_prepared(prepared(f"a{i}", "alpha"), numbered=False) for i in range(12)),
+        *(audit.record_prepared(prepared(f"b{i}", "beta"), numbered=False) for i in range(4)),
+    )
+    async with db.read() as conn:
+        rows = (await conn.execute(text("SELECT community_id, number FROM cases"))).all()
+    numbers = {c: sorted(n for community, n in rows if community == c) for c in ("alpha", "beta")}
+    assert numbers == {"alpha": list(range(1, 13)), "beta": list(range(1, 5))}
 
 
 async def test_statuses_only_move_forward(db: Database) -> None:
