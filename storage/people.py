@@ -6,8 +6,9 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Executable, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Executable, Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from storage.db import Database, lock_id
@@ -178,30 +179,43 @@ def standing_of(
     now: datetime,
     windows: Sequence[datetime],
 ) -> Standing:
-    until = _timed_out(conn, *member, now)
-    if not windows:
-        return Standing(until, ())
-    params = {"community": community, "person": person, "since": min(windows)}
+    """The member's timeout in force and the person's strikes within each window, read in
+    one statement (a sanction reads it inside its write transaction)."""
+    platform, chat_id, user_id = member
+    params: dict[str, object] = {"platform": platform, "chat": chat_id, "user": user_id}
+    params.update({"now": now, "community": community, "person": person})
     params.update({f"w{n}": since for n, since in enumerate(windows)})
-    counts = conn.execute(_strike_counts(len(windows)), params).one()
-    return Standing(until, tuple(int(n or 0) for n in counts))
+    params["since"] = min(windows) if windows else now
+    until, lifted, *counts = conn.execute(_standing(len(windows)), params).one()
+    return Standing(None if lifted else until, tuple(int(n or 0) for n in counts))
 
 
 @functools.cache
-def _strike_counts(windows: int) -> Executable:
-    """Every window's count in one pass over the person's strikes since the widest one (the
-    statement is built once per number of windows: the hot path only binds values)."""
+def _standing(windows: int) -> Executable:
+    """The timeout in force (its end, and whether it was lifted since) beside every window's
+    strike count, one pass over the person's strikes since the widest window (built once
+    per number of windows: the hot path only binds values)."""
+    timeout = (*_MEMBER, ActionRow.kind == "timeout", ActionRow.until > bindparam("now"))
+    latest = select(ActionRow.id).where(*timeout).order_by(ActionRow.id.desc()).limit(1)
+    until = select(ActionRow.until).where(*timeout).order_by(ActionRow.id.desc()).limit(1)
+    lifted = select(func.count(ActionRow.id)).where(
+        *_MEMBER, ActionRow.kind == "untimeout", ActionRow.id > latest.scalar_subquery()
+    )
+    columns = (until.scalar_subquery(), lifted.scalar_subquery())
+    if not windows:
+        return select(*columns)
+    return select(*columns, *_strike_counts(windows).selected_columns).where(*_STRIKES)
+
+
+@functools.cache
+def _strike_counts(windows: int) -> Select[*tuple[Any, ...]]:
+    """Every window's count in one pass over the person's strikes since the widest one."""
     return select(
         *(
             func.count(StrikeRow.id).filter(StrikeRow.created_at >= bindparam(f"w{n}"))
             for n in range(windows)
         )
-    ).where(
-        StrikeRow.community_id == bindparam("community"),
-        StrikeRow.person_id == bindparam("person"),
-        StrikeRow.created_at >= bindparam("since"),
-        StrikeRow.pardoned_at.is_(None),
-    )
+    ).where(*_STRIKES)
 
 
 def _strikes(conn: Connection, community: str, person: str, since: datetime) -> int:
@@ -211,29 +225,15 @@ def _strikes(conn: Connection, community: str, person: str, since: datetime) -> 
     return int(counts[0] or 0)
 
 
+_STRIKES = (
+    StrikeRow.community_id == bindparam("community"),
+    StrikeRow.person_id == bindparam("person"),
+    StrikeRow.created_at >= bindparam("since"),
+    StrikeRow.pardoned_at.is_(None),
+)
 _MEMBER = (
     ActionRow.platform == bindparam("platform"),
     ActionRow.chat_id == bindparam("chat"),
     ActionRow.user_id == bindparam("user"),
     or_(ActionRow.status == "applied", ActionRow.status == "pending"),
 )
-_LATEST_TIMEOUT = (
-    select(ActionRow.id, ActionRow.until)
-    .where(*_MEMBER, ActionRow.kind == "timeout", ActionRow.until > bindparam("now"))
-    .order_by(ActionRow.id.desc())
-    .limit(1)
-)
-_LIFTED = select(func.count(ActionRow.id)).where(
-    *_MEMBER, ActionRow.kind == "untimeout", ActionRow.id > bindparam("after")
-)
-
-
-def _timed_out(
-    conn: Connection, platform: str, chat_id: str, user_id: str, now: datetime
-) -> datetime | None:
-    member = {"platform": platform, "chat": chat_id, "user": user_id}
-    latest = conn.execute(_LATEST_TIMEOUT, {**member, "now": now}).first()
-    if latest is None:
-        return None
-    lifted = conn.scalar(_LIFTED, {**member, "after": latest.id})
-    return None if lifted else latest.until

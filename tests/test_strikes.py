@@ -90,6 +90,23 @@ async def test_manual_warns_and_automatic_hits_climb_the_same_ladder(store: str)
     await core.close()
 
 
+async def test_once_a_moderator_lifts_a_timeout_the_next_offence_counts_again(
+    store: str,
+) -> None:
+    core = await build_core(store, LADDER)
+    for text in ("one", "two", "three"):
+        await core.say(text, author="bob")
+    assert kinds(core.fake.calls)[-1] == "timeout"
+    mod = core.fake.member("maya", moderator=True)
+    lifted = await core.command(mod, "untimeout", core.fake.member("bob"))
+    assert lifted.text == "Lifted the timeout of bob (case #2)."  # the flood was case #1
+    core.clock.advance(seconds=1)
+    await core.say("frak", author="bob")
+    history = await core.command(mod, "history", core.fake.member("bob"))
+    assert history.text.splitlines()[0].endswith("2 active strike(s).")
+    await core.close()
+
+
 async def test_a_timed_out_member_is_not_punished_again_for_what_the_timeout_caused(
     store: str,
 ) -> None:

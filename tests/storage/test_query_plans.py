@@ -34,16 +34,17 @@ async def migrated(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("statement", "expected"),
     [
-        (people._LATEST_TIMEOUT, "ix_actions_member"),  # noqa: SLF001
-        (people._LIFTED, "ix_actions_member"),  # noqa: SLF001
+        (people._standing(0), "ix_actions_member"),  # noqa: SLF001
+        (people._standing(2), "ix_strikes_person"),  # noqa: SLF001
         (people._PERSON, "sqlite_autoindex_identities_1"),  # noqa: SLF001
-        (people._strike_counts(2), "ix_strikes_person"),  # noqa: SLF001
+        (people._strike_counts(1), "ix_strikes_person"),  # noqa: SLF001
         (numbers._LAST, "(community_id=? AND number>?)"),  # noqa: SLF001
     ],
-    ids=["timeout-in-force", "timeout-lifted", "person", "strikes", "last-case-number"],
+    ids=["timeout-in-force", "standing", "person", "strikes", "last-case-number"],
 )
 def test_a_sanction_reads_through_an_index(
     migrated: Path, statement: Executable, expected: str
 ) -> None:
     found = plan(migrated, statement)
-    assert "SCAN" not in found and "INDEX" in found and expected in found, found
+    scans = found.replace("SCAN CONSTANT ROW", "")  # a SELECT of subqueries reads no table
+    assert "SCAN" not in scans and "INDEX" in found and expected in found, found
