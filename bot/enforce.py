@@ -22,8 +22,7 @@ from storage.people import (
     Account,
     accounts_of,
     default_person,
-    hold_strikes,
-    person_of,
+    person_held,
     standing_of,
 )
 
@@ -112,9 +111,7 @@ class Enforcer:
         counts: tuple[int, ...] = ()
         if decision.sanction > Sanction.NONE:
             # Only a sanction reads the person's record; a delete or a note needs none of it.
-            person = person_of(conn, community, target.platform, target.user_id) or person
-            if strike:
-                hold_strikes(conn, community, person)
+            person = person_held(conn, community, target.platform, target.user_id, strike)
             ladder = self.config.strikes.ladder if strike else []
             standing = standing_of(
                 conn,

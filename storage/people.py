@@ -8,10 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Select, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Executable,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
-from storage.db import Database, lock_id
+from storage.db import Database
 from storage.models import ActionRow
 from storage.models_community import IdentityRow, LinkCodeRow, StrikeRow
 
@@ -162,13 +173,28 @@ def accounts_of(conn: Connection, community: str, person: str) -> list[Account]:
     return found if own in found else [own, *found]
 
 
-def hold_strikes(conn: Connection, community: str, person: str) -> None:
-    """Inside a write transaction that counts a person's strikes and adds one: wait until
-    no other process's transaction does the same for this person (PostgreSQL). SQLite needs
-    nothing: its write transactions already run one at a time."""
-    if conn.dialect.name == "postgresql":
-        key = lock_id(f"strikes:{community}:{person}")
-        conn.execute(select(func.pg_advisory_xact_lock(key)))
+def person_held(conn: Connection, community: str, platform: str, user_id: str, hold: bool) -> str:
+    """The person behind an account. With `hold`, inside a write transaction that counts
+    the person's strikes and adds one: also wait until no other process's transaction does
+    the same for this person, and hold that until COMMIT (PostgreSQL; SQLite's write
+    transactions already run one at a time). One statement either way."""
+    default = default_person(platform, user_id)
+    if not (hold and conn.dialect.name == "postgresql"):
+        return person_of(conn, community, platform, user_id) or default
+    params = {"community": community, "platform": platform, "user": user_id, "default": default}
+    return str(conn.execute(_PERSON_HELD, params).scalar_one())
+
+
+def _person_held() -> Executable:
+    """The person, and the lock on their strikes: a key the server hashes from the
+    community and the person it has just found."""
+    found = func.coalesce(_PERSON.scalar_subquery(), bindparam("default")).label("person")
+    person = select(found).subquery()
+    key = literal("strikes:") + bindparam("community") + literal(":") + person.c.person
+    return select(person.c.person, func.pg_advisory_xact_lock(func.hashtextextended(key, 0)))
+
+
+_PERSON_HELD = _person_held()
 
 
 def standing_of(

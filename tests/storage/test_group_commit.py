@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from storage.audit import AuditLog, Prepared
 from storage.db import Database
-from storage.people import hold_strikes
+from storage.people import person_held
 from tests.storage.test_audit import actions, count, draft
 
 
@@ -59,7 +59,7 @@ async def test_cases_of_two_members_at_once_never_wait_for_each_other(db: Databa
 
     def prepare(key: str, user: str):  # type: ignore[no-untyped-def]
         def drafted(conn: Connection) -> Prepared[None]:
-            hold_strikes(conn, "c1", f"person:{user}")
+            person_held(conn, "c1", "fake", user, hold=True)
             return Prepared(replace(draft(key), user_id=user), actions(key), None)
 
         return drafted
