@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
@@ -84,18 +85,20 @@ class Metrics:
         most CHUNK rows, one after another: a busy community's flush holds thousands of
         members' counts, and one transaction that size would hold every case recorded
         meanwhile behind it (on SQLite, a 10 s flush at 2,000 msg/s took the writer for
-        about 200 ms). What is not written when one fails stays for the next flush; what
-        was written before it is not added again."""
+        about 200 ms). Each part is cut just before its transaction, so the loop never
+        spends the whole flush's rows at once. What is not written when one fails stays
+        for the next flush; what was written before it is not added again."""
         activity, self._activity = self._activity, Counter()
         counters, self._counters = self._counters, Counter()
         asked, self._asked = self._asked, {}
         answers, self._answers = self._answers, {}
-        parts = _chunks(activity, counters, asked, answers)
-        for n, part in enumerate(parts):
+        rows = _rows(activity, counters, asked, answers)
+        while part := _part(rows):
             try:
                 await self.db.transact(_write, *part)
             except Exception:
-                for left in parts[n:]:  # kept for the next flush
+                self._keep(*part)  # kept for the next flush, with what was not tried yet
+                while left := _part(rows):
                     self._keep(*left)
                 raise
 
@@ -130,17 +133,20 @@ Part = tuple[Counter[Any], Counter[Any], dict[Any, Any], dict[Any, Any]]
 """A piece of a flush: activity, counters, questions asked, answers."""
 
 
-def _chunks(*tables: Mapping[Any, Any]) -> list[Part]:
-    """The flush cut into parts of at most CHUNK rows, in the order they must be written
-    (a question before its answer)."""
-    rows = [(n, key, value) for n, table in enumerate(tables) for key, value in table.items()]
-    parts: list[Part] = []
-    for start in range(0, len(rows), CHUNK):
-        part: Part = (Counter(), Counter(), {}, {})
-        for n, key, value in rows[start : start + CHUNK]:
-            part[n][key] = value
-        parts.append(part)
-    return parts
+def _rows(*tables: Mapping[Any, Any]) -> Iterator[tuple[int, Any, Any]]:
+    """Every row of a flush, tagged with its table, in the order they must be written (a
+    question before its answer)."""
+    return ((n, key, value) for n, table in enumerate(tables) for key, value in table.items())
+
+
+def _part(rows: Iterator[tuple[int, Any, Any]]) -> Part | None:
+    """The next at most CHUNK rows, or None when there are none left."""
+    part: Part = (Counter(), Counter(), {}, {})
+    taken = 0
+    for n, key, value in islice(rows, CHUNK):
+        part[n][key] = value
+        taken += 1
+    return part if taken else None
 
 
 def _write(
