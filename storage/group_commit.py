@@ -66,7 +66,6 @@ class GroupCommit:
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._server: asyncio.Task[None] | None = None
         self._conn: Connection | None = None
-        self.batches = 0
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(connection, *args)` in a write transaction; return what it returned once
@@ -85,7 +84,6 @@ class GroupCommit:
                 jobs.append(self._queue.get_nowait())
             async with self._lock:  # the async writers of this process wait meanwhile
                 outcomes = await loop.run_in_executor(self._thread, self._batch, jobs)
-            self.batches += 1
             for job, (ok, value) in zip(jobs, outcomes, strict=True):
                 if job.future.done():
                     continue
@@ -173,7 +171,6 @@ class PostgresGroupCommit:
         self._batchers = [_Batcher() for _ in range(batchers)]
         self._alone: set[asyncio.Task[None]] = set()
         self._turn = 0
-        self.batches = 0
 
     async def run(self, fn: Callable[..., Any], *args: Any, lane: str | None = None) -> Any:
         """Run `fn(connection, *args)` in a write transaction; return what it returned once
@@ -212,7 +209,6 @@ class PostgresGroupCommit:
                 for job in jobs:
                     _settle(job, exc=exc)
                 continue
-            self.batches += 1
             for job, value in zip(jobs, values, strict=True):
                 _settle(job, value)
 
