@@ -142,11 +142,9 @@ def _rows(*tables: Mapping[Any, Any]) -> Iterator[tuple[int, Any, Any]]:
 def _part(rows: Iterator[tuple[int, Any, Any]]) -> Part | None:
     """The next at most CHUNK rows, or None when there are none left."""
     part: Part = (Counter(), Counter(), {}, {})
-    taken = 0
     for n, key, value in islice(rows, CHUNK):
         part[n][key] = value
-        taken += 1
-    return part if taken else None
+    return part if any(part) else None
 
 
 def _write(

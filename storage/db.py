@@ -82,12 +82,11 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **options)
         self._writers = asyncio.Lock() if self.is_sqlite else None
         self._turns: FileLock | None = None
-        self._group: GroupCommit | None = None
-        self._batches: PostgresGroupCommit | None = None
+        self._group: GroupCommit | PostgresGroupCommit | None = None
         self._reader: ThreadPoolExecutor | None = None
         self._read_conn: Connection | None = None
         if self.is_postgres:
-            self._batches = PostgresGroupCommit(self.engine)
+            self._group = PostgresGroupCommit(self.engine)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
@@ -106,9 +105,7 @@ class Database:
         PostgreSQL several batches at once on the async engine, the jobs of one `lane` (a
         member) always in the same one."""
         if self._group is not None:
-            return await self._group.run(fn, *args)
-        if self._batches is not None:
-            return await self._batches.run(fn, *args, lane=lane)
+            return await self._group.run(fn, *args, lane=lane)
         async with self.write() as conn:
             return await conn.run_sync(fn, *args)
 
@@ -144,7 +141,7 @@ class Database:
     def sync_engines(self) -> list[Engine]:
         """Every engine that writes (for tests that watch or fail statements)."""
         engines = [self.engine.sync_engine]
-        if self._group is not None:
+        if isinstance(self._group, GroupCommit):
             engines.append(self._group.engine)
         return engines
 
@@ -194,8 +191,6 @@ class Database:
     async def close(self) -> None:
         if self._group is not None:
             await self._group.close()
-        if self._batches is not None:
-            await self._batches.close()
         if self._reader is not None:
             await asyncio.get_running_loop().run_in_executor(self._reader, self._close_reader)
             self._reader.shutdown(wait=True)

@@ -67,9 +67,10 @@ class GroupCommit:
         self._server: asyncio.Task[None] | None = None
         self._conn: Connection | None = None
 
-    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def run(self, fn: Callable[..., Any], *args: Any, lane: str | None = None) -> Any:
         """Run `fn(connection, *args)` in a write transaction; return what it returned once
-        the transaction is committed (raise what it raised, or what COMMIT raised)."""
+        the transaction is committed (raise what it raised, or what COMMIT raised). `lane`
+        is PostgresGroupCommit's: one writer thread has nothing to split."""
         if self._server is None or self._server.done():
             self._server = asyncio.create_task(self._serve(), name="modbot-group-commit")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
