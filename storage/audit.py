@@ -7,34 +7,22 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import bindparam, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.actions import Action, Decision
 from storage import numbers
+from storage.case_rows import write_case
 from storage.db import Database
-from storage.models import ActionRow, CaseRow, HitRow
-from storage.models_community import StrikeRow
+from storage.models import ActionRow, CaseRow
 from storage.stored import StoredAction, stored_action
 
 PENDING, APPLIED, MOOT, FAILED, SKIPPED = "pending", "applied", "moot", "failed", "skipped"
-CASE_INSERT = {
-    name: dialect.insert(CaseRow)
-    .on_conflict_do_nothing(index_elements=["origin_key"])
-    .returning(CaseRow.id)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
-"""Per dialect: a case whose origin is recorded already is not written again (and no error
-rolls back the group commit's batch: a burst of redelivered messages costs what new ones do)."""
 _EXISTING = select(CaseRow.id, CaseRow.number).where(CaseRow.origin_key == bindparam("origin"))
 _ACTIONS_OF = (
     select(ActionRow).where(ActionRow.case_id == bindparam("case")).order_by(ActionRow.seq)
 )
-ACTIONS_INSERT = insert(ActionRow).returning(*ActionRow.__table__.c)
-HITS_INSERT = insert(HitRow)
-STRIKE_INSERT = insert(StrikeRow)
 LEASE = timedelta(minutes=2)
 """How long a process may take to apply the actions it claimed before any other process may
 claim them again (a process that was killed and restarts under its own name takes its
@@ -178,8 +166,10 @@ class AuditLog:
         (in the SQLite writer's thread, or in a PostgreSQL transaction)."""
         number = numbers.first(conn, draft.community_id)
         decision = draft.decision
-        inserted = conn.execute(
-            CASE_INSERT[conn.dialect.name],
+        now = draft.created_at
+        claim = status == PENDING
+        written = write_case(
+            conn,
             dict(
                 community_id=draft.community_id,
                 number=number,
@@ -203,70 +193,48 @@ class AuditLog:
                 model_note=draft.model_note,
                 policy_version=draft.policy_version,
                 excerpt=clean_text(draft.excerpt) if draft.excerpt is not None else None,
-                created_at=draft.created_at,
+                created_at=now,
             ),
-        )
-        case_id: int | None = inserted.scalar_one_or_none()
-        if case_id is None:  # the origin is recorded already: a redelivered message
-            return self._existing(conn, draft.origin_key)
-        if decision.hits:
-            conn.execute(
-                HITS_INSERT,
-                [
-                    {
-                        "case_id": case_id,
-                        "rule": hit.rule,
-                        "guideline": hit.guideline,
-                        "reason": clean_text(hit.reason, 500),
-                        "span_start": hit.start,
-                        "span_end": hit.end,
-                        "evidence": clean_text(hit.evidence),
-                        "shadow": hit.shadow,
-                    }
-                    for hit in decision.hits
-                ],
-            )
-        if draft.strike_person is not None:
-            conn.execute(
-                STRIKE_INSERT,
+            [
                 {
-                    "community_id": draft.community_id,
-                    "person_id": draft.strike_person,
-                    "case_id": case_id,
-                    "created_at": draft.created_at,
-                },
-            )
-        stored: tuple[StoredAction, ...] = ()
-        if actions:
-            now = draft.created_at
-            claim = status == PENDING
-            rows = conn.execute(
-                ACTIONS_INSERT,
-                [
-                    {
-                        "case_id": case_id,
-                        "key": action.key,
-                        "seq": seq,
-                        "kind": str(action.kind),
-                        "platform": action.platform,
-                        "chat_id": action.community_id,
-                        "user_id": action.user_id,
-                        "channel_id": action.channel_id,
-                        "message_id": action.message_id,
-                        "until": action.until,
-                        "reason": clean_text(action.reason, 2000),
-                        "status": status,
-                        "attempts": 0,
-                        "claimed_by": self.worker if claim and action.not_before is None else None,
-                        "next_attempt_at": (
-                            action.not_before or (now + self.lease if claim else now)
-                        ),
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for seq, action in enumerate(actions)
-                ],
-            )
-            # One multi-row INSERT: ids follow the actions' order.
-            stored = tuple(sorted((stored_action(row) for row in rows), key=lambda a: a.id))
+                    "rule": hit.rule,
+                    "guideline": hit.guideline,
+                    "reason": clean_text(hit.reason, 500),
+                    "span_start": hit.start,
+                    "span_end": hit.end,
+                    "evidence": clean_text(hit.evidence),
+                    "shadow": hit.shadow,
+                }
+                for hit in decision.hits
+            ],
+            draft.strike_person,
+            [
+                {
+                    "key": action.key,
+                    "seq": seq,
+                    "kind": str(action.kind),
+                    "platform": action.platform,
+                    "chat_id": action.community_id,
+                    "user_id": action.user_id,
+                    "channel_id": action.channel_id,
+                    "message_id": action.message_id,
+                    "until": action.until,
+                    "reason": clean_text(action.reason, 2000),
+                    "status": status,
+                    "attempts": 0,
+                    "claimed_by": self.worker if claim and action.not_before is None else None,
+                    "started_at": None,
+                    "last_error": None,
+                    "next_attempt_at": action.not_before or (now + self.lease if claim else now),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for seq, action in enumerate(actions)
+            ],
+        )
+        if written is None:  # the origin is recorded already: a redelivered message
+            return self._existing(conn, draft.origin_key)
+        case_id, rows = written
+        # Action ids follow the actions' order.
+        stored = tuple(sorted((stored_action(row) for row in rows), key=lambda a: a.id))
         return Recorded(case_id, number, True, stored)
