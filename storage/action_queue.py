@@ -97,7 +97,7 @@ class ActionQueue:
         to the platform, in one transaction: one statement run for every row."""
         rows = _settle_rows(results, now, start)
         if rows:
-            await self.db.transact(_settle, rows)
+            await self.db.transact(_settle, rows, merge=True)
 
     async def pending(self, due_by: datetime, limit: int = 500) -> list[StoredAction]:
         """Pending actions due by `due_by` (claimed or not), in the order they must be applied;

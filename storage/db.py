@@ -98,14 +98,18 @@ class Database:
                 self._read_engine = create_engine(url.replace("+aiosqlite", ""), poolclass=NullPool)
                 event.listen(self._read_engine, "connect", _sqlite_pragmas)
 
-    async def transact(self, fn: Callable[..., Any], *args: Any, lane: str | None = None) -> Any:
+    async def transact(
+        self, fn: Callable[..., Any], *args: Any, lane: str | None = None, merge: bool = False
+    ) -> Any:
         """Run `fn(connection, *args)`, plain synchronous statements, as one write
         transaction; return its result once committed. The hot write paths use it, with
         group commit (see group_commit): on a SQLite file whole in the writer's thread, on
         PostgreSQL several batches at once on the async engine, the jobs of one `lane` (a
-        member) always in the same one."""
+        member) always in the same one. `merge` (for `fn(connection, rows)`, each row
+        written on its own): the merge jobs of `fn` batched together are one call, their
+        rows joined."""
         if self._group is not None:
-            return await self._group.run(fn, *args, lane=lane)
+            return await self._group.run(fn, *args, lane=lane, merge=merge)
         async with self.write() as conn:
             return await conn.run_sync(fn, *args)
 

@@ -48,6 +48,35 @@ class _Job:
     fn: Callable[..., Any]
     args: tuple[Any, ...]
     future: asyncio.Future[Any]
+    merge: bool = False
+
+
+def _run_merged(conn: Connection, jobs: list[_Job]) -> list[Any]:
+    """Run a batch's jobs, returning their values in order. The `merge` jobs of one function
+    `fn(conn, rows)` are ONE call with their rows joined, in the first one's place, and each
+    gets that call's value: the jobs of a batch were all waiting at once, so any order of
+    them is one they could have run in, and a statement run for many rows costs the event
+    loop one round trip, as for one row. If the call raises, the batch is run again job by
+    job (each caller then gets its own outcome)."""
+    rows: dict[Callable[..., Any], list[Any]] = {}
+    merged: dict[Callable[..., Any], list[_Job]] = {}
+    calls: list[_Job] = []
+    for job in jobs:
+        if job.merge and job.fn in rows:
+            rows[job.fn].extend(job.args[0])
+            merged[job.fn].append(job)
+            continue
+        if job.merge:
+            rows[job.fn], merged[job.fn] = list(job.args[0]), [job]
+        calls.append(job)
+    values: dict[int, Any] = {}
+    for job in calls:
+        if job.merge:
+            value = job.fn(conn, rows[job.fn])
+            values.update((id(each), value) for each in merged[job.fn])
+        else:
+            values[id(job)] = job.fn(conn, *job.args)
+    return [values[id(job)] for job in jobs]
 
 
 class GroupCommit:
@@ -67,14 +96,17 @@ class GroupCommit:
         self._server: asyncio.Task[None] | None = None
         self._conn: Connection | None = None
 
-    async def run(self, fn: Callable[..., Any], *args: Any, lane: str | None = None) -> Any:
+    async def run(
+        self, fn: Callable[..., Any], *args: Any, lane: str | None = None, merge: bool = False
+    ) -> Any:
         """Run `fn(connection, *args)` in a write transaction; return what it returned once
-        the transaction is committed (raise what it raised, or what COMMIT raised). `lane`
-        is PostgresGroupCommit's: one writer thread has nothing to split."""
+        the transaction is committed (raise what it raised, or what COMMIT raised). `merge`:
+        see `_run_merged`. `lane` is PostgresGroupCommit's: one writer thread has nothing
+        to split."""
         if self._server is None or self._server.done():
             self._server = asyncio.create_task(self._serve(), name="modbot-group-commit")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Job(fn, args, future))
+        self._queue.put_nowait(_Job(fn, args, future, merge))
         return await future
 
     async def _serve(self) -> None:
@@ -112,7 +144,7 @@ class GroupCommit:
             conn = self._conn
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             try:
-                outcomes = [(True, job.fn(conn, *job.args)) for job in jobs]
+                outcomes = [(True, value) for value in _run_merged(conn, jobs)]
             except Exception:  # noqa: BLE001 - sorted out job by job below
                 conn.rollback()
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -173,10 +205,14 @@ class PostgresGroupCommit:
         self._alone: set[asyncio.Task[None]] = set()
         self._turn = 0
 
-    async def run(self, fn: Callable[..., Any], *args: Any, lane: str | None = None) -> Any:
+    async def run(
+        self, fn: Callable[..., Any], *args: Any, lane: str | None = None, merge: bool = False
+    ) -> Any:
         """Run `fn(connection, *args)` in a write transaction; return what it returned once
         the transaction is committed (raise what it raised, or what COMMIT raised). Jobs of
-        one `lane` are batched by the same batcher."""
+        one `lane` are batched by the same batcher. `merge`: see `_run_merged`."""
+        if merge:  # all to one batcher, where they meet (see `_run_merged`)
+            lane = f"{fn.__module__}.{fn.__qualname__}"
         if lane is None:
             self._turn += 1
             batcher = self._batchers[self._turn % len(self._batchers)]
@@ -185,7 +221,7 @@ class PostgresGroupCommit:
         if batcher.task is None or batcher.task.done():
             batcher.task = asyncio.create_task(self._serve(batcher), name="modbot-group-commit")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        batcher.jobs.append(_Job(fn, args, future))
+        batcher.jobs.append(_Job(fn, args, future, merge))
         batcher.waiting.set()
         return await future
 
@@ -230,13 +266,10 @@ class PostgresGroupCommit:
 
 
 def _each(conn: Connection, jobs: list[_Job]) -> list[Any]:
-    values = []
-    for job in jobs:
-        try:
-            values.append(job.fn(conn, *job.args))
-        except Exception as exc:
-            raise _JobFailed from exc
-    return values
+    try:
+        return _run_merged(conn, jobs)
+    except Exception as exc:
+        raise _JobFailed from exc
 
 
 def _settle(job: _Job, value: Any = None, exc: BaseException | None = None) -> None:

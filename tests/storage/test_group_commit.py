@@ -75,3 +75,42 @@ async def test_cases_of_two_members_at_once_never_wait_for_each_other(db: Databa
     assert sorted(r.number for r, _ in recorded) == list(range(1, 41))
     assert await count(db, "cases") == 40
     assert rollbacks == []
+
+
+def _notes(conn: Connection, rows: list[dict[str, object]]) -> int:
+    conn.execute(text("INSERT INTO notes (id, body) VALUES (:id, :body)"), rows)
+    if any(row["body"] == "refused" for row in rows):
+        raise ValueError("a refused note")
+    return len(rows)
+
+
+async def test_merged_writes_at_once_are_one_statement_and_still_fail_alone(
+    db: Database,
+) -> None:
+    """Forty merge writes at once (as the executor's results are written): fewer statements
+    than writes reach the database, every row is kept, and the one write that raises gets
+    its error alone, its rows gone, the others committed."""
+    statements: list[str] = []
+    for engine in db.sync_engines():
+        event.listen(
+            engine,
+            "before_cursor_execute",
+            lambda _c, _k, sql, *_: statements.append(sql) if "notes" in sql else None,
+        )
+    writes = [[{"id": 2 * n, "body": "kept"}, {"id": 2 * n + 1, "body": "kept"}] for n in range(40)]
+    outcomes = await asyncio.gather(*(db.transact(_notes, rows, merge=True) for rows in writes))
+    assert len(statements) < 40
+    assert all(isinstance(o, int) and o >= 2 for o in outcomes)
+    async with db.read() as conn:
+        kept = list((await conn.execute(text("SELECT id FROM notes ORDER BY id"))).scalars())
+    assert kept == list(range(80))
+
+    writes = [[{"id": 100 + n, "body": "refused" if n == 7 else "kept"}] for n in range(20)]
+    outcomes = await asyncio.gather(
+        *(db.transact(_notes, rows, merge=True) for rows in writes), return_exceptions=True
+    )
+    assert isinstance(outcomes[7], ValueError)
+    assert all(o == 1 for n, o in enumerate(outcomes) if n != 7)
+    async with db.read() as conn:
+        kept = list((await conn.execute(text("SELECT id FROM notes WHERE id >= 100"))).scalars())
+    assert sorted(kept) == [100 + n for n in range(20) if n != 7]
