@@ -2,9 +2,11 @@
 
 SQLite writes one transaction at a time, so a case takes the next number when it is written.
 PostgreSQL runs several writers at once: a case is written under a provisional number
-(negative, never committed), and a deferred trigger gives it the next number inside COMMIT,
-under the community's lock (migration 0008), so the lock is never held while the server waits
-for the client. The writer reads the number after the commit (`given`).
+(negative, never committed), and a deferred trigger gives it the next number inside COMMIT
+(migration 0008) from the community's counter row (migration 0009: the same cost at any size
+of the log), whose row lock serializes the community's cases to the end of the transaction,
+never while the server waits for the client. The writer reads the number after the commit
+(`given`).
 """
 
 from __future__ import annotations

@@ -205,3 +205,43 @@ async def test_hostile_text_is_stored_without_losing_the_case(db: Database) -> N
             text("SELECT excerpt FROM cases WHERE id = :i"), {"i": recorded.case_id}
         )
     assert stored.startswith("nul\ufffd surrogate ?") and "\u202e" in stored
+
+
+async def test_numbering_a_case_costs_the_same_however_long_the_log(postgres) -> None:  # noqa: ANN001
+    """PostgreSQL numbers a case at COMMIT, under the community's lock: with 400 cases in
+    the log (and statistics never gathered, as in a new database under load) numbering one
+    more reads no case (a max(number) over the community read all 400, and a minute of
+    sustained load fell behind as the log grew). The plans are PostgreSQL's own
+    (auto_explain, sent to this connection)."""
+    db = Database(postgres.fresh_database())
+    await db.migrate()
+    audit = AuditLog(db)
+    try:
+        await asyncio.gather(*(audit.record_case(draft(f"a{i}"), []) for i in range(400)))
+        async with db.engine.connect() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            plans: list[str] = []
+            raw.add_log_listener(lambda _conn, message: plans.append(message.message))
+            for setting in (
+                "LOAD 'auto_explain'",
+                "SET auto_explain.log_min_duration = 0",
+                "SET auto_explain.log_nested_statements = on",
+                "SET auto_explain.log_level = notice",
+            ):
+                await conn.execute(text(setting))
+            plans.clear()
+            await conn.run_sync(lambda sync: audit._insert(sync, draft("last"), [], PENDING))  # noqa: SLF001
+            await conn.commit()
+            written = list(plans)
+            number = await conn.scalar(text("SELECT number FROM cases WHERE message_id = 'last'"))
+        assert number == 401
+        assert [p for p in written if "case_numbers" in p], "no counter was used"
+        reads = [
+            line
+            for p in written
+            for line in p.splitlines()
+            if "Scan" in line and " on cases " in line
+        ]
+        assert reads and all("cases_pkey" in line for line in reads), reads
+    finally:
+        await db.close()

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.events import Vote
+from storage.audit import AuditLog
 from storage.db import Database
 from storage.transfer import TransferError, export_lines, import_lines
 from tests.helpers import build_core
 from tests.servers import PostgresCluster
 from tests.storage.seed import POLICY, dump, seeded
+from tests.storage.test_audit import draft
 
 MOVED = (
     "cases", "case_hits", "actions", "strikes", "escalations", "reports", "activity_days",
@@ -47,6 +49,9 @@ async def test_a_community_moves_from_sqlite_to_postgresql_without_loss(
 
     moved = await build_core(url, POLICY)
     await moved.say("frak again", author="dave")  # new ids follow the imported ones
+    last = max(row["number"] for row in before["cases"] if row["community_id"] == "kopi")
+    recorded = await AuditLog(moved.db).record_case(draft("after-the-move", "kopi"), [])
+    assert recorded.number == last + 1  # case numbers follow the imported ones
     esc, *_ = await moved.services.escalations.store.open_ones()
     mod = moved.fake.member("maya", moderator=True)
     answer = await moved.core.on_vote(Vote(esc.id, "dismiss", mod, moved.clock()))
