@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import JSON, bindparam, cast, func, insert, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -197,7 +198,27 @@ def _insert(conn: Connection, values: dict[str, Any]) -> Escalation:
     return _escalation(conn.execute(_INSERT, values).one())
 
 
+_APPEND_ON_POSTGRES = (
+    update(EscalationRow)
+    .where(EscalationRow.id == bindparam("escalation"))
+    .values(
+        notices=cast(
+            func.coalesce(cast(EscalationRow.notices, JSONB), cast("[]", JSONB)).op("||")(
+                cast(bindparam("notices", type_=JSON), JSONB)
+            ),
+            JSON,
+        )
+    )
+)
+"""One statement, and the row lock makes two processes' notices both land (the server
+appends to the row as the first of them left it)."""
+
+
 def _add_notices(conn: Connection, escalation_id: int, notices: list[dict[str, Any]]) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(_APPEND_ON_POSTGRES, {"escalation": escalation_id, "notices": notices})
+        return
+    # SQLite: one writer at a time, so nothing can come between reading and writing.
     current = conn.scalar(select(EscalationRow.notices).where(EscalationRow.id == escalation_id))
     conn.execute(
         update(EscalationRow)
