@@ -27,8 +27,10 @@ log = logging.getLogger(__name__)
 OVERTURN_KINDS = ("grey", "rule", "rule-error")
 ACTIVITY_KEY = ("community_id", "platform", "day", "user_id")
 COUNTER_KEY = ("community_id", "platform", "day", "name", "key")
-CHUNK = 200
-"""Rows per transaction of a flush."""
+CHUNK = 50
+"""Rows per transaction of a flush. Each part holds up the cases in the same group commit
+batch: on SQLite at 2,000 msg/s for 90 s, decision p99 13.4-13.7 ms with 50, 15.1-16.2 ms
+with 200 (a part of 200 rows took the writer about 3 ms; PostgreSQL: no difference)."""
 
 
 class Metrics:
