@@ -19,14 +19,14 @@ from sqlalchemy.sql.elements import KeyedColumnElement
 from storage.models import ActionRow, CaseRow, HitRow
 from storage.models_community import StrikeRow
 
-CASE_INSERT = {
-    name: dialect.insert(CaseRow)
+CASE_INSERT = (
+    sqlite.insert(CaseRow)
     .on_conflict_do_nothing(index_elements=["origin_key"])
     .returning(CaseRow.id)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
-"""Per dialect: a case whose origin is recorded already is not written again (and no error
-rolls back the group commit's batch: a burst of redelivered messages costs what new ones do)."""
+)
+"""A case whose origin is recorded already is not written again (and no error rolls back the
+group commit's batch: a burst of redelivered messages costs what new ones do). PostgreSQL's
+`_PG_WRITE` does the same with ON CONFLICT."""
 ACTIONS_INSERT = insert(ActionRow).returning(*ActionRow.__table__.c)
 HITS_INSERT = insert(HitRow)
 STRIKE_INSERT = insert(StrikeRow)
@@ -94,8 +94,14 @@ def write_case(
     actions; return the new case's id and its action rows, or None when a case with the same
     origin key is recorded already (nothing is written then)."""
     if conn.dialect.name == "postgresql":
-        return _write_at_once(conn, case, hits, strike_person, actions)
-    case_id: int | None = conn.execute(CASE_INSERT["sqlite"], case).scalar_one_or_none()
+        params = {**case, "strike_person": strike_person}
+        params.update({f"h_{c.name}": [hit[c.name] for hit in hits] for c in _HIT_COLUMNS})
+        params.update({f"a_{c.name}": [a[c.name] for a in actions] for c in _ACTION_COLUMNS})
+        found = list(conn.execute(_PG_WRITE, params))
+        if not found:
+            return None
+        return found[0].new_case_id, [row for row in found if row.id is not None]
+    case_id: int | None = conn.execute(CASE_INSERT, case).scalar_one_or_none()
     if case_id is None:
         return None
     if hits:
@@ -108,19 +114,3 @@ def write_case(
     if actions:
         rows = list(conn.execute(ACTIONS_INSERT, [{**a, "case_id": case_id} for a in actions]))
     return case_id, rows
-
-
-def _write_at_once(
-    conn: Connection,
-    case: dict[str, Any],
-    hits: Sequence[dict[str, Any]],
-    strike_person: str | None,
-    actions: Sequence[dict[str, Any]],
-) -> tuple[int, list[Row[Any]]] | None:
-    params = {**case, "strike_person": strike_person}
-    params.update({f"h_{c.name}": [hit[c.name] for hit in hits] for c in _HIT_COLUMNS})
-    params.update({f"a_{c.name}": [a[c.name] for a in actions] for c in _ACTION_COLUMNS})
-    rows = list(conn.execute(_PG_WRITE, params))
-    if not rows:
-        return None
-    return rows[0].new_case_id, [row for row in rows if row.id is not None]

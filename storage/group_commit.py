@@ -10,14 +10,14 @@ between the event loop and the thread per batch instead of one per statement, an
 A job that raises is rolled back alone (SAVEPOINT) and gets its exception.
 
 On PostgreSQL (`PostgresGroupCommit`) a few batches run at once, each on a connection of the
-async engine that its batcher holds. What batching saves there is the event loop's work per transaction (checkout,
-BEGIN, COMMIT: measured at about 350 us of CPU, against about 100 us a statement), which is
-what bounded a process at about 1,450 msg/s. A job may name a `lane` (the member a case is
-about): a lane's jobs always go to the same batcher, so two batches of one process never
-wait for each other's locks on one member's strikes (such waits, crossed, would deadlock). A
-job that raises fails its batch (so does a deadlock with another process, which the server
-breaks by failing one side); every job of the batch then runs again alone, in a transaction
-of its own, as without batching.
+async engine that its batcher holds. What batching saves there is the event loop's work per
+transaction (checkout, BEGIN, COMMIT: measured at about 350 us of CPU, against about 100 us
+a statement), which is what bounded a process at about 1,450 msg/s. A job may name a `lane`
+(the member a case is about): a lane's jobs always go to the same batcher, so two batches of
+one process never wait for each other's locks on one member's strikes (such waits, crossed,
+would deadlock). A job that raises fails its batch (so does a deadlock with another process,
+which the server breaks by failing one side); every job of the batch then runs again alone,
+in a transaction of its own, as without batching.
 
 Both kinds take `merge` jobs: writes of rows that do not depend on each other (the executor's
 results), which a batch runs as one statement for all of them (see `_run_merged`).
