@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from storage.file_lock import FileLock
-from storage.group_commit import GroupCommit, PostgresGroupCommit
+from storage.group_commit import GroupCommit
+from storage.group_commit_pg import PostgresGroupCommit
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
