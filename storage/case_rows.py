@@ -107,8 +107,12 @@ def write_case(
     if hits:
         conn.execute(HITS_INSERT, [{**hit, "case_id": case_id} for hit in hits])
     if strike_person is not None:
-        strike = {"community_id": case["community_id"], "person_id": strike_person}
-        strike.update(case_id=case_id, created_at=case["created_at"])
+        strike = {
+            "community_id": case["community_id"],
+            "person_id": strike_person,
+            "case_id": case_id,
+            "created_at": case["created_at"],
+        }
         conn.execute(STRIKE_INSERT, strike)
     rows = []
     if actions:

@@ -38,6 +38,15 @@ class Job:
     future: asyncio.Future[Any]
     merge: bool = False
 
+    def settle(self, value: Any = None, exc: BaseException | None = None) -> None:
+        """Answer the caller (unless it was cancelled meanwhile)."""
+        if self.future.done():
+            return
+        if exc is None:
+            self.future.set_result(value)
+        else:
+            self.future.set_exception(exc)
+
 
 def run_merged(conn: Connection, jobs: list[Job]) -> list[Any]:
     """Run a batch's jobs, returning their values in order. The `merge` jobs of one function
@@ -106,12 +115,10 @@ class GroupCommit:
             async with self._lock:  # the async writers of this process wait meanwhile
                 outcomes = await loop.run_in_executor(self._thread, self._batch, jobs)
             for job, (ok, value) in zip(jobs, outcomes, strict=True):
-                if job.future.done():
-                    continue
                 if ok:
-                    job.future.set_result(value)
+                    job.settle(value)
                 else:
-                    job.future.set_exception(value)
+                    job.settle(exc=value)
 
     def _batch(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
         """All jobs in one transaction; if one raises, the transaction is rolled back and

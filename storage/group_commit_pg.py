@@ -105,19 +105,19 @@ class PostgresGroupCommit:
             except Exception as exc:  # noqa: BLE001 - BEGIN or COMMIT failed: nothing is durable
                 await batcher.drop()
                 for job in jobs:
-                    _settle(job, exc=exc)
+                    job.settle(exc=exc)
                 continue
             for job, value in zip(jobs, values, strict=True):
-                _settle(job, value)
+                job.settle(value)
 
     async def _run_alone(self, job: Job) -> None:
         try:
             async with self._engine.begin() as conn:
                 value = await conn.run_sync(job.fn, *job.args)
         except Exception as exc:  # noqa: BLE001 - handed to the job's caller
-            _settle(job, exc=exc)
+            job.settle(exc=exc)
             return
-        _settle(job, value)
+        job.settle(value)
 
     async def close(self) -> None:
         tasks = [*(b.task for b in self._batchers if b.task is not None), *self._alone]
@@ -133,12 +133,3 @@ def _each(conn: Connection, jobs: list[Job]) -> list[Any]:
         return run_merged(conn, jobs)
     except Exception as exc:
         raise _JobFailed from exc
-
-
-def _settle(job: Job, value: Any = None, exc: BaseException | None = None) -> None:
-    if job.future.done():  # its caller was cancelled
-        return
-    if exc is None:
-        job.future.set_result(value)
-    else:
-        job.future.set_exception(exc)
